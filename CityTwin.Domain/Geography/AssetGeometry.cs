@@ -1,0 +1,121 @@
+namespace CityTwin.Domain.Geography;
+
+public enum GeometryKind
+{
+    Point,
+    LineString,
+    Polygon,
+}
+
+/// <summary>
+/// A WGS 84 geometry of an asset or district: a Point, a LineString or a Polygon (exterior ring first, then holes).
+/// Immutable; validated on creation.
+/// </summary>
+public sealed class AssetGeometry : IEquatable<AssetGeometry>
+{
+    private AssetGeometry(GeometryKind kind, IReadOnlyList<IReadOnlyList<GeoPosition>> parts)
+    {
+        Kind = kind;
+        Parts = parts;
+        Bounds = GeoBounds.Of(parts.SelectMany(p => p));
+    }
+
+    public GeometryKind Kind { get; }
+
+    /// <summary>Point: one part of one position. LineString: one part. Polygon: one part per ring, exterior first.</summary>
+    public IReadOnlyList<IReadOnlyList<GeoPosition>> Parts { get; }
+
+    public GeoBounds Bounds { get; }
+
+    /// <summary>A representative position: the point itself, else the centre of the bounding box.</summary>
+    public GeoPosition Anchor => Kind == GeometryKind.Point
+        ? Parts[0][0]
+        : new GeoPosition((Bounds.West + Bounds.East) / 2, (Bounds.South + Bounds.North) / 2);
+
+    public static AssetGeometry Point(double longitude, double latitude) =>
+        new(GeometryKind.Point, [[new GeoPosition(longitude, latitude)]]);
+
+    public static AssetGeometry LineString(IEnumerable<GeoPosition> positions)
+    {
+        var list = positions.ToArray();
+        if (list.Length < 2)
+        {
+            throw new DomainException("geometry", "A LineString needs at least two positions.");
+        }
+
+        return new AssetGeometry(GeometryKind.LineString, [list]);
+    }
+
+    public static AssetGeometry Polygon(IEnumerable<IEnumerable<GeoPosition>> rings)
+    {
+        var list = rings.Select(r => (IReadOnlyList<GeoPosition>)r.ToArray()).ToArray();
+        if (list.Length == 0)
+        {
+            throw new DomainException("geometry", "A Polygon needs an exterior ring.");
+        }
+
+        foreach (var ring in list)
+        {
+            if (ring.Count < 4)
+            {
+                throw new DomainException("geometry", "A Polygon ring needs at least four positions (the first repeated last).");
+            }
+
+            if (ring[0] != ring[^1])
+            {
+                throw new DomainException("geometry", "A Polygon ring must be closed: its last position must equal its first.");
+            }
+        }
+
+        return new AssetGeometry(GeometryKind.Polygon, list);
+    }
+
+    /// <summary>Point-in-polygon test (ray casting) against the exterior ring minus holes; false for non-polygons.</summary>
+    public bool Covers(GeoPosition p)
+    {
+        if (Kind != GeometryKind.Polygon || !Bounds.Contains(p))
+        {
+            return false;
+        }
+
+        if (!RingContains(Parts[0], p))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < Parts.Count; i++)
+        {
+            if (RingContains(Parts[i], p))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool RingContains(IReadOnlyList<GeoPosition> ring, GeoPosition p)
+    {
+        var inside = false;
+        for (int i = 0, j = ring.Count - 1; i < ring.Count; j = i++)
+        {
+            var a = ring[i];
+            var b = ring[j];
+            if ((a.Latitude > p.Latitude) != (b.Latitude > p.Latitude) &&
+                p.Longitude < (b.Longitude - a.Longitude) * (p.Latitude - a.Latitude) / (b.Latitude - a.Latitude) + a.Longitude)
+            {
+                inside = !inside;
+            }
+        }
+
+        return inside;
+    }
+
+    public bool Equals(AssetGeometry? other) =>
+        other is not null && Kind == other.Kind && Parts.Count == other.Parts.Count &&
+        Parts.Zip(other.Parts).All(pair => pair.First.SequenceEqual(pair.Second));
+
+    public override bool Equals(object? obj) => Equals(obj as AssetGeometry);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Bounds);
+}

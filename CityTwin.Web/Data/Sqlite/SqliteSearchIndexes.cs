@@ -1,0 +1,101 @@
+namespace CityTwin.Web.Data.Sqlite;
+
+/// <summary>
+/// SQLite-only index structures, kept in one place: an R*Tree over asset bounding boxes and an FTS5 index over asset
+/// text, each maintained by triggers on <c>Assets</c> so every write path (EF, bulk insert, raw SQL) keeps them in step.
+/// Applied by the <c>SearchIndexes</c> migration.
+/// </summary>
+internal static class SqliteSearchIndexes
+{
+    public const string RTreeTable = "AssetBounds";
+    public const string TextTable = "AssetText";
+
+    public const string Create = """
+        CREATE VIRTUAL TABLE AssetBounds USING rtree(Seq, MinLon, MaxLon, MinLat, MaxLat);
+
+        CREATE TRIGGER Assets_Bounds_Insert AFTER INSERT ON Assets WHEN new.MinLon IS NOT NULL
+        BEGIN
+            INSERT INTO AssetBounds (Seq, MinLon, MaxLon, MinLat, MaxLat) VALUES (new.Seq, new.MinLon, new.MaxLon, new.MinLat, new.MaxLat);
+        END;
+
+        CREATE TRIGGER Assets_Bounds_Update AFTER UPDATE OF MinLon, MaxLon, MinLat, MaxLat ON Assets
+        BEGIN
+            DELETE FROM AssetBounds WHERE Seq = old.Seq;
+            INSERT INTO AssetBounds (Seq, MinLon, MaxLon, MinLat, MaxLat)
+                SELECT new.Seq, new.MinLon, new.MaxLon, new.MinLat, new.MaxLat WHERE new.MinLon IS NOT NULL;
+        END;
+
+        CREATE TRIGGER Assets_Bounds_Delete AFTER DELETE ON Assets
+        BEGIN
+            DELETE FROM AssetBounds WHERE Seq = old.Seq;
+        END;
+
+        CREATE VIRTUAL TABLE AssetText USING fts5(
+            Name, Description, Address, SearchText,
+            content='Assets', content_rowid='Seq', tokenize='unicode61 remove_diacritics 2');
+
+        CREATE TRIGGER Assets_Text_Insert AFTER INSERT ON Assets
+        BEGIN
+            INSERT INTO AssetText (rowid, Name, Description, Address, SearchText)
+                VALUES (new.Seq, new.Name, new.Description, new.Address, new.SearchText);
+        END;
+
+        CREATE TRIGGER Assets_Text_Delete AFTER DELETE ON Assets
+        BEGIN
+            INSERT INTO AssetText (AssetText, rowid, Name, Description, Address, SearchText)
+                VALUES ('delete', old.Seq, old.Name, old.Description, old.Address, old.SearchText);
+        END;
+
+        CREATE TRIGGER Assets_Text_Update AFTER UPDATE OF Name, Description, Address, SearchText ON Assets
+        BEGIN
+            INSERT INTO AssetText (AssetText, rowid, Name, Description, Address, SearchText)
+                VALUES ('delete', old.Seq, old.Name, old.Description, old.Address, old.SearchText);
+            INSERT INTO AssetText (rowid, Name, Description, Address, SearchText)
+                VALUES (new.Seq, new.Name, new.Description, new.Address, new.SearchText);
+        END;
+        """;
+
+    public const string Drop = """
+        DROP TRIGGER IF EXISTS Assets_Text_Update;
+        DROP TRIGGER IF EXISTS Assets_Text_Delete;
+        DROP TRIGGER IF EXISTS Assets_Text_Insert;
+        DROP TABLE IF EXISTS AssetText;
+        DROP TRIGGER IF EXISTS Assets_Bounds_Delete;
+        DROP TRIGGER IF EXISTS Assets_Bounds_Update;
+        DROP TRIGGER IF EXISTS Assets_Bounds_Insert;
+        DROP TABLE IF EXISTS AssetBounds;
+        """;
+
+    /// <summary>Asset rows whose bounding box intersects @west..@east × @south..@north, pre-filtered by the R*Tree
+    /// (its 32-bit boxes are rounded outwards) and refined on the exact columns.</summary>
+    public const string AssetsInBounds = """
+        SELECT a.* FROM AssetBounds b JOIN Assets a ON a.Seq = b.Seq
+        WHERE b.MaxLon >= {0} AND b.MinLon <= {1} AND b.MaxLat >= {2} AND b.MinLat <= {3}
+          AND a.MaxLon >= {0} AND a.MinLon <= {1} AND a.MaxLat >= {2} AND a.MinLat <= {3}
+        """;
+
+    /// <summary>Asset rows matching an FTS5 query (build it with <see cref="ToMatchQuery"/>).</summary>
+    public const string AssetsMatchingText = """
+        SELECT a.* FROM Assets a WHERE a.Seq IN (SELECT rowid FROM AssetText WHERE AssetText MATCH {0})
+        """;
+
+    /// <summary>
+    /// Turns free text typed by a user into a safe FTS5 query: each word becomes a quoted prefix term, all must match.
+    /// FTS syntax characters in the input are treated as text, never as operators. Returns null when no word is left.
+    /// </summary>
+    public static string? ToMatchQuery(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => new string([.. w.Where(char.IsLetterOrDigit)]))
+            .Where(w => w.Length > 0)
+            .Take(16)
+            .Select(w => "\"" + w + "\"*")
+            .ToArray();
+        return words.Length == 0 ? null : string.Join(' ', words);
+    }
+}
