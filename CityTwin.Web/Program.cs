@@ -6,12 +6,12 @@ using CityTwin.Web.Features.Health;
 using CityTwin.Web.Features.Portal;
 using CityTwin.Web.Features.Security;
 using CityTwin.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
-WebApplication app;
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
     builder.AddCityTwinOptions();
     builder.AddCityTwinData();
     builder.AddCityTwinSecurity();
@@ -21,39 +21,45 @@ try
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
     builder.Services.AddProblemDetails();
-    builder.Services.AddAntiforgery();
+    builder.Services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // X-Frame-Options: DENY is set on every response
     builder.Services.AddSingleton<AssetQueryService>();
     builder.Services.AddSingleton<DemoCitySeeder>();
 
-    app = builder.Build();
+    var app = builder.Build();
+
+    // Every option is checked before anything uses one (ValidateOnStart alone would wait for StartAsync).
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+    }
+
+    app.UseStatusCodePagesWithReExecute("/not-found");
+    app.UseSecurityHeaders();
+    app.UseRequestLocalization();
+    app.UseAuthentication();
+    app.UseRejectInvalidApiKeys();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets();
+    app.MapCityTwinHealth();
+    app.MapAccountEndpoints();
+    app.MapCultureEndpoints();
+    app.MapAssetEndpoints();
+    app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
+    app.MapRazorComponents<App>()
+        .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'
+
+    await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+    await app.RunAsync();
+    return 0;
 }
-catch (StartupException ex)
+catch (Exception ex) when (StartupFailure.Describe(ex) is { } reason)
 {
-    return StartupFailure.Report(ex);
+    return StartupFailure.Report(reason);
 }
-
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
-
-app.UseStatusCodePagesWithReExecute("/not-found");
-app.UseSecurityHeaders();
-app.UseRequestLocalization();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapCityTwinHealth();
-app.MapAccountEndpoints();
-app.MapCultureEndpoints();
-app.MapAssetEndpoints();
-app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-
-return await StartupFailure.RunAsync(app, async ct =>
-    await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(ct));
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -45,3 +45,25 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.CompletedTask;
     }
 }
+
+public static class ApiKeyMiddleware
+{
+    /// <summary>
+    /// A request that presents a Bearer key that is unknown or revoked gets 401 — even on endpoints open to anonymous
+    /// callers — so a client with a bad key learns it instead of silently seeing public data only.
+    /// </summary>
+    public static IApplicationBuilder UseRejectInvalidApiKeys(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) &&
+            context.User.Identity?.IsAuthenticated != true)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"CityTwin\", error=\"invalid_token\"";
+            await Results.Problem("The API key is unknown or has been revoked.", statusCode: StatusCodes.Status401Unauthorized,
+                title: "Invalid API key").ExecuteAsync(context);
+            return;
+        }
+
+        await next();
+    });
+}

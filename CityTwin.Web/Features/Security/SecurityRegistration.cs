@@ -91,11 +91,17 @@ public static class SecurityRegistration
     /// <summary>POST /account/logout (antiforgery-protected form post from the staff layout).</summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/logout", async (HttpContext context, AccountService accounts) =>
+        app.MapPost("/account/logout", async (HttpContext context, AccountService accounts, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Problem("The sign-out form has expired or did not come from this site. Reload the page and try again.",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
             await accounts.SignOutAsync(context.User.Identity?.Name ?? "unknown", context.RequestAborted);
-            return TypedResults.LocalRedirect("~/");
-        }).RequireAuthorization();
+            return Results.LocalRedirect("~/");
+        }).RequireAuthorization().DisableAntiforgery();
         return app;
     }
 
