@@ -121,6 +121,10 @@ public sealed partial class AdminPage
         if (result.Succeeded)
         {
             _new = new NewUserModel();
+            if (_form is not null)
+            {
+                await _form.ResetAsync();
+            }
         }
 
         await ReloadAsync();

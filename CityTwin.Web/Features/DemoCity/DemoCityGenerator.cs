@@ -401,7 +401,7 @@ public sealed class DemoCityGenerator
             if (!planned && rng.NextDouble() > 0.04)
             {
                 var wear = installed is { } i ? Math.Clamp((city._today.DayNumber - i.DayNumber) / (life * 365.25), 0, 1.5) : rng.NextDouble();
-                var grade = (int)Math.Round(5.2 - 3.4 * wear + Gaussian(rng) * 0.6);
+                var grade = (int)Math.Round(5.4 - 3.2 * wear + Gaussian(rng) * 0.6);
                 var earliest = installed ?? city._today.AddYears(-8);
                 var span = Math.Max(0, Math.Min(2200, city._today.DayNumber - earliest.DayNumber));
                 var inspected = city._today.AddDays(-rng.Next(0, span + 1));
