@@ -87,6 +87,29 @@ public sealed class ShellAndSecurityTests(CityTwinAppFactory app)
         Assert.Contains("Unknown language", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/lib/leaflet/leaflet.js", "Leaflet")]
+    [InlineData("/lib/leaflet/leaflet.css", ".leaflet-")]
+    [InlineData("/lib/apexcharts/apexcharts.min.js", "ApexCharts")]
+    [InlineData("/lib/apexcharts/LICENSE", "MIT")]
+    public async Task FrontEndLibraries_FromNpm_AreServed(string path, string marker)
+    {
+        var response = await app.CreateClient().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(marker, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaffShell_LoadsMudBlazorAndTheBlazorScript()
+    {
+        var client = app.CreateBrowserLikeClient();
+        await CityTwinAppFactory.SignInAsync(client, CityTwinAppFactory.AdminEmail, CityTwinAppFactory.AdminPassword);
+        var html = await client.GetStringAsync("/staff");
+        Assert.Contains("MudBlazor.min.css", html, StringComparison.Ordinal);
+        Assert.Contains("blazor.web", html, StringComparison.Ordinal);
+        Assert.Contains("Riverford at a glance", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Responses_CarrySecurityHeaders()
     {

@@ -6,7 +6,8 @@ namespace CityTwin.Web.Data.Sqlite;
 /// <summary>Per-connection SQLite settings: WAL durability trade-off, foreign keys and a busy timeout.</summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    public const string Statements = "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+    public const string Statements =
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -16000; PRAGMA mmap_size = 268435456;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

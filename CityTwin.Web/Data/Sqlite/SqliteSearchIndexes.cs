@@ -67,10 +67,12 @@ internal static class SqliteSearchIndexes
         """;
 
     /// <summary>Asset rows whose bounding box intersects @west..@east × @south..@north, pre-filtered by the R*Tree
-    /// (its 32-bit boxes are rounded outwards) and refined on the exact columns.</summary>
+    /// (its 32-bit boxes are rounded outwards) and refined on the exact columns. CROSS JOIN pins the R*Tree as the
+    /// outer loop: with ANALYZE statistics the planner otherwise prefers scanning Assets and probing the tree per row.</summary>
     public const string AssetsInBounds = """
-        SELECT a.* FROM AssetBounds b JOIN Assets a ON a.Seq = b.Seq
-        WHERE b.MaxLon >= {0} AND b.MinLon <= {1} AND b.MaxLat >= {2} AND b.MinLat <= {3}
+        SELECT a.* FROM AssetBounds b CROSS JOIN Assets a
+        WHERE a.Seq = b.Seq
+          AND b.MaxLon >= {0} AND b.MinLon <= {1} AND b.MaxLat >= {2} AND b.MinLat <= {3}
           AND a.MaxLon >= {0} AND a.MinLon <= {1} AND a.MaxLat >= {2} AND a.MinLat <= {3}
         """;
 

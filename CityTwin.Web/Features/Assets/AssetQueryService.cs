@@ -51,14 +51,20 @@ public sealed class AssetQueryService(IDbContextFactory<CityTwinDbContext> dbFac
             inspected == 0 ? 0 : (double)good / inspected);
     }
 
-    /// <summary>Assets by bounding box (R*Tree), text (FTS5) and type, newest first by id; capped at <see cref="MaxLimit"/>.</summary>
+    /// <summary>Assets by bounding box (R*Tree), text (FTS5) and type; capped at <see cref="MaxLimit"/>. Without a box, in key order.</summary>
     public async Task<IReadOnlyList<AssetSummary>> SearchAsync(AssetSearch search, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(search);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filter(db, search);
         var limit = Math.Clamp(search.Limit, 1, MaxLimit);
-        return await query.OrderBy(a => a.Seq).Take(limit)
+        // A box query keeps the R*Tree's (deterministic) order: sorting every hit by key would cost more than the lookup.
+        if (search.Bounds is null)
+        {
+            query = query.OrderBy(a => a.Seq);
+        }
+
+        return await query.Take(limit)
             .Select(a => new AssetSummary(a.Id, a.Type, a.Name, a.Status, a.Condition, a.DistrictCode, a.Address, a.Publication, a.Geometry))
             .ToListAsync(ct);
     }
@@ -70,7 +76,7 @@ public sealed class AssetQueryService(IDbContextFactory<CityTwinDbContext> dbFac
         return await Filter(db, search).CountAsync(ct);
     }
 
-    private static IQueryable<AssetRecord> Filter(CityTwinDbContext db, AssetSearch search)
+    internal static IQueryable<AssetRecord> Filter(CityTwinDbContext db, AssetSearch search)
     {
         IQueryable<AssetRecord> query;
         if (search.Bounds is { } b)

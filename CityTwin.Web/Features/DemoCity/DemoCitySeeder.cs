@@ -97,7 +97,8 @@ public sealed class DemoCitySeeder(
         await db.SaveChangesAsync(ct);
 
         await transaction.CommitAsync(ct);
-        await connection.ExecuteAsync("PRAGMA analysis_limit = 1000; ANALYZE;", ct);
+        // Planner statistics for the new data, and a checkpoint so readers find the pages in the database file, not the WAL.
+        await connection.ExecuteAsync("PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);", ct);
         var report = new SeedReport(city.Districts.Count, assetCount, linkCount, series.Count, observationCount, kpis.Count, budgets.Count, stopwatch.Elapsed);
         logger.LogInformation(
             "Demo city seeded in {Elapsed} ms: {Districts} districts, {Assets} assets, {Links} relationships, {Series} sensors, {Observations} observations, {Kpis} KPIs, {Budgets} budget lines",
