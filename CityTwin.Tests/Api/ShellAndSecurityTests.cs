@@ -105,7 +105,7 @@ public sealed class ShellAndSecurityTests(CityTwinAppFactory app)
         var client = app.CreateBrowserLikeClient();
         await CityTwinAppFactory.SignInAsync(client, CityTwinAppFactory.AdminEmail, CityTwinAppFactory.AdminPassword);
         var html = await client.GetStringAsync("/staff");
-        Assert.Contains("MudBlazor.min.css", html, StringComparison.Ordinal);
+        Assert.Contains("_content/MudBlazor/MudBlazor.min.", html, StringComparison.Ordinal);
         Assert.Contains("blazor.web", html, StringComparison.Ordinal);
         Assert.Contains("Riverford at a glance", html, StringComparison.Ordinal);
     }

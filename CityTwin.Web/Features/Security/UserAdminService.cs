@@ -85,115 +85,92 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, SecurityAudit 
             return AdminResult.Fail("Unknown role.");
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CityTwinUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await WithUserAsync(userId, async (users, user) =>
         {
-            return AdminResult.Fail("That account no longer exists.");
-        }
+            var current = await users.GetRolesAsync(user);
+            var losesAdmin = current.Contains(Roles.Administrator) && !roles.Contains(Roles.Administrator);
+            if (losesAdmin && userId == actorId)
+            {
+                return AdminResult.Fail("You cannot remove your own Administrator role; ask another administrator.");
+            }
 
-        var current = await users.GetRolesAsync(user);
-        var losesAdmin = current.Contains(Roles.Administrator) && !roles.Contains(Roles.Administrator);
-        if (losesAdmin && userId == actorId)
-        {
-            return AdminResult.Fail("You cannot remove your own Administrator role; ask another administrator.");
-        }
+            if (losesAdmin && (await users.GetUsersInRoleAsync(Roles.Administrator)).Count <= 1)
+            {
+                return AdminResult.Fail("This is the last administrator; give the role to someone else first.");
+            }
 
-        if (losesAdmin && (await users.GetUsersInRoleAsync(Roles.Administrator)).Count <= 1)
-        {
-            return AdminResult.Fail("This is the last administrator; give the role to someone else first.");
-        }
+            var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
+            if (!removed.Succeeded)
+            {
+                return AdminResult.From(removed);
+            }
 
-        var removed = await users.RemoveFromRolesAsync(user, current.Except(roles));
-        if (!removed.Succeeded)
-        {
-            return AdminResult.From(removed);
-        }
+            var added = await users.AddToRolesAsync(user, roles.Except(current));
+            if (!added.Succeeded)
+            {
+                return AdminResult.From(added);
+            }
 
-        var added = await users.AddToRolesAsync(user, roles.Except(current));
-        if (!added.Succeeded)
-        {
-            return AdminResult.From(added);
-        }
-
-        await audit.RecordAsync("RolesChanged", actor, user.Email, $"{string.Join(", ", current.Order())} → {string.Join(", ", roles.Order())}", ct);
-        return AdminResult.Ok;
+            await audit.RecordAsync("RolesChanged", actor, user.Email, $"{string.Join(", ", current.Order())} → {string.Join(", ", roles.Order())}", ct);
+            return AdminResult.Ok;
+        });
     }
 
-    public async Task<AdminResult> ResetPasswordAsync(string userId, string newPassword, string actor, CancellationToken ct = default)
+    public Task<AdminResult> ResetPasswordAsync(string userId, string newPassword, string actor, CancellationToken ct = default) =>
+        WithUserAsync(userId, async (users, user) =>
+        {
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var result = await users.ResetPasswordAsync(user, token, newPassword ?? "");
+            if (result.Succeeded)
+            {
+                await users.SetLockoutEndDateAsync(user, null);
+                await audit.RecordAsync("PasswordReset", actor, user.Email, null, ct);
+            }
+
+            return AdminResult.From(result);
+        });
+
+    public Task<AdminResult> SetLockedAsync(string userId, bool locked, string actorId, string actor, CancellationToken ct = default) =>
+        locked && userId == actorId
+            ? Task.FromResult(AdminResult.Fail("You cannot lock your own account."))
+            : WithUserAsync(userId, async (users, user) =>
+            {
+                await users.SetLockoutEnabledAsync(user, true);
+                var result = await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+                if (result.Succeeded)
+                {
+                    await users.UpdateSecurityStampAsync(user);
+                    await audit.RecordAsync(locked ? "UserLocked" : "UserUnlocked", actor, user.Email, null, ct);
+                }
+
+                return AdminResult.From(result);
+            });
+
+    public Task<AdminResult> DeleteAsync(string userId, string actorId, string actor, CancellationToken ct = default) =>
+        userId == actorId
+            ? Task.FromResult(AdminResult.Fail("You cannot delete your own account."))
+            : WithUserAsync(userId, async (users, user) =>
+            {
+                if (await users.IsInRoleAsync(user, Roles.Administrator) && (await users.GetUsersInRoleAsync(Roles.Administrator)).Count <= 1)
+                {
+                    return AdminResult.Fail("This is the last administrator and cannot be deleted.");
+                }
+
+                var result = await users.DeleteAsync(user);
+                if (result.Succeeded)
+                {
+                    await audit.RecordAsync("UserDeleted", actor, user.Email, null, ct);
+                }
+
+                return AdminResult.From(result);
+            });
+
+    /// <summary>Runs an act on one account in its own DI scope; a vanished account is a clear refusal.</summary>
+    private async Task<AdminResult> WithUserAsync(string userId, Func<UserManager<CityTwinUser>, CityTwinUser, Task<AdminResult>> act)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CityTwinUser>>();
         var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return AdminResult.Fail("That account no longer exists.");
-        }
-
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var result = await users.ResetPasswordAsync(user, token, newPassword ?? "");
-        if (result.Succeeded)
-        {
-            await users.SetLockoutEndDateAsync(user, null);
-            await audit.RecordAsync("PasswordReset", actor, user.Email, null, ct);
-        }
-
-        return AdminResult.From(result);
-    }
-
-    public async Task<AdminResult> SetLockedAsync(string userId, bool locked, string actorId, string actor, CancellationToken ct = default)
-    {
-        if (locked && userId == actorId)
-        {
-            return AdminResult.Fail("You cannot lock your own account.");
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CityTwinUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return AdminResult.Fail("That account no longer exists.");
-        }
-
-        await users.SetLockoutEnabledAsync(user, true);
-        var result = await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
-        if (result.Succeeded)
-        {
-            await users.UpdateSecurityStampAsync(user);
-            await audit.RecordAsync(locked ? "UserLocked" : "UserUnlocked", actor, user.Email, null, ct);
-        }
-
-        return AdminResult.From(result);
-    }
-
-    public async Task<AdminResult> DeleteAsync(string userId, string actorId, string actor, CancellationToken ct = default)
-    {
-        if (userId == actorId)
-        {
-            return AdminResult.Fail("You cannot delete your own account.");
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<CityTwinUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return AdminResult.Fail("That account no longer exists.");
-        }
-
-        if (await users.IsInRoleAsync(user, Roles.Administrator) && (await users.GetUsersInRoleAsync(Roles.Administrator)).Count <= 1)
-        {
-            return AdminResult.Fail("This is the last administrator and cannot be deleted.");
-        }
-
-        var result = await users.DeleteAsync(user);
-        if (result.Succeeded)
-        {
-            await audit.RecordAsync("UserDeleted", actor, user.Email, null, ct);
-        }
-
-        return AdminResult.From(result);
+        return user is null ? AdminResult.Fail("That account no longer exists.") : await act(users, user);
     }
 }
