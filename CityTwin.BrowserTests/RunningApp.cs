@@ -87,8 +87,9 @@ public sealed class RunningApp : WebApplicationFactory<Program>, IAsyncLifetime
         return email;
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    /// <summary>Saves a PNG; staff pages (fixed app bar) are shot at viewport size, public pages whole.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = fullPage });
 
     /// <summary>Configuration key BrowserTests:ChromiumPath (env BrowserTests__ChromiumPath), else <c>chromium</c> on PATH.</summary>
     private static string ChromiumPath()

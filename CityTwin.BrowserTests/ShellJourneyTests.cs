@@ -83,7 +83,7 @@ public sealed partial class ShellJourneyTests(RunningApp app)
         await Assertions.Expect(page.Locator("#types-table tbody tr")).ToHaveCountAsync(13);
         Assert.Contains(sockets, s => s.Contains("/_blazor", StringComparison.Ordinal));
         Assert.Contains("Admin", await shell.NavigationAsync());
-        await RunningApp.ScreenshotAsync(page, "staff-overview-admin");
+        await RunningApp.ScreenshotAsync(page, "staff-overview-admin", fullPage: false);
 
         // Create a curator through the Admin page.
         await page.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
@@ -95,7 +95,38 @@ public sealed partial class ShellJourneyTests(RunningApp app)
         await page.GetByLabel("Curator").Last.CheckAsync();
         await page.Locator("#new-user-submit").ClickAsync();
         await Assertions.Expect(page.Locator($"#users-table tr[data-user='{email}']")).ToBeVisibleAsync();
-        await RunningApp.ScreenshotAsync(page, "staff-admin");
+        await RunningApp.ScreenshotAsync(page, "staff-admin", fullPage: false);
+
+        // An API key for a machine client: the secret is shown once, then only its prefix.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
+        await page.Locator("#new-key-name").FillAsync("Street-lighting IoT agent");
+        await page.Locator("#new-key-submit").ClickAsync();
+        var token = await page.Locator("#new-key-token").InnerTextAsync();
+        Assert.StartsWith("ctk_", token, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#keys-table")).ToContainTextAsync("Street-lighting IoT agent");
+        await Assertions.Expect(page.Locator("#keys-table")).Not.ToContainTextAsync(token);
+        await RunningApp.ScreenshotAsync(page, "staff-admin-keys", fullPage: false);
+        using (var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/api/assets?limit=1")).StatusCode);
+        }
+
+        // Revoking asks first, then the key stops working at once.
+        await page.Locator("#keys-table tr", new() { HasText = "Street-lighting IoT agent" }).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#keys-table tr", new() { HasText = "Street-lighting IoT agent" })).ToContainTextAsync("Revoked");
+        using (var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/api/assets?limit=1")).StatusCode);
+        }
+
+        // The security log shows the sign-in and the acts above.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Security log" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("ApiKeyCreated");
+        await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("UserCreated");
+        await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("ApiKeyRevoked");
 
         // The curator signs in in another browser context.
         var curator = await app.NewPageAsync();
@@ -106,7 +137,7 @@ public sealed partial class ShellJourneyTests(RunningApp app)
         var nav = await curatorShell.NavigationAsync();
         Assert.Contains("Import / Export", nav);
         Assert.DoesNotContain("Admin", nav);
-        await RunningApp.ScreenshotAsync(curator, "staff-overview-curator");
+        await RunningApp.ScreenshotAsync(curator, "staff-overview-curator", fullPage: false);
 
         await curator.GotoAsync("/staff/admin");
         await Assertions.Expect(curator).ToHaveURLAsync(new Regex("/account/access-denied"));
@@ -135,7 +166,7 @@ public sealed partial class ShellJourneyTests(RunningApp app)
         var names = await page.Locator("#registry-results tbody td:first-child").AllInnerTextsAsync();
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.StartsWith("Horse chestnut", n, StringComparison.Ordinal));
-        await RunningApp.ScreenshotAsync(page, "staff-registry-search");
+        await RunningApp.ScreenshotAsync(page, "staff-registry-search", fullPage: false);
         await page.Context.CloseAsync();
     }
 

@@ -146,6 +146,13 @@ public sealed partial class AdminPage
 
     private async Task RevokeAsync(ApiKeySummary key)
     {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Revoke API key",
+            $"Revoke the key '{key.Name}'? Clients using it are refused at once. This cannot be undone.", yesText: "Revoke", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
         if (await Keys.RevokeAsync(key.Id, _actor))
         {
             Snackbar.Add($"Key '{key.Name}' revoked: it stops working at once.", Severity.Success);

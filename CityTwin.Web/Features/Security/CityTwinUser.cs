@@ -22,6 +22,12 @@ public static class Roles
 
     public const string Curators = Administrator + "," + Curator;
 
+    public static string Label(string role) => role switch
+    {
+        DecisionMaker => "Decision-maker",
+        _ => role,
+    };
+
     public static string Describe(string role) => role switch
     {
         Administrator => "Manages users, roles and API keys; can do everything.",
