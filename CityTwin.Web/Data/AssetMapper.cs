@@ -59,7 +59,13 @@ public static class AssetMapper
         r.Version = asset.Version;
         r.CreatedAt = asset.CreatedAt;
         r.ModifiedAt = asset.ModifiedAt;
-        r.Links = [.. asset.Relationships.Select(l => new AssetLinkRecord { AssetId = asset.Id.Value, Iri = l.Iri, TargetId = l.Target.Value })];
+        // Sync in place, so a tracked record keeps its unchanged link rows (EF would refuse two rows with one key).
+        var wanted = asset.Relationships.Select(l => (l.Iri, Target: l.Target.Value)).ToHashSet();
+        r.Links.RemoveAll(l => !wanted.Contains((l.Iri, l.TargetId)));
+        foreach (var (iri, target) in wanted.Where(w => !r.Links.Any(l => l.Iri == w.Iri && l.TargetId == w.Target)))
+        {
+            r.Links.Add(new AssetLinkRecord { AssetId = asset.Id.Value, Iri = iri, TargetId = target });
+        }
     }
 
     public static Asset ToDomain(AssetRecord r)

@@ -25,6 +25,8 @@ public sealed class CityTwinDbContext(DbContextOptions<CityTwinDbContext> option
     public DbSet<RenewalBudgetRecord> RenewalBudgets => Set<RenewalBudgetRecord>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
+    public DbSet<AssetChangeRecord> AssetChanges => Set<AssetChangeRecord>();
+    public DbSet<AssetVersionRecord> AssetVersions => Set<AssetVersionRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

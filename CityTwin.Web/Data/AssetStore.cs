@@ -1,0 +1,230 @@
+using System.Text.Json;
+using CityTwin.Domain;
+using CityTwin.Domain.Assets;
+using CityTwin.Domain.History;
+using CityTwin.Web.Data.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace CityTwin.Web.Data;
+
+/// <summary>Why and by whom a write happens; every change entry of the write carries it.</summary>
+public sealed record ChangeContext(ChangeActor Actor, string Operation, string? Reason = null, string? BatchId = null)
+{
+    public const int MaxReasonLength = 1000;
+}
+
+/// <summary>The asset does not exist (or no longer).</summary>
+public sealed class AssetNotFoundException(string id) : Exception($"Asset '{id}' does not exist.")
+{
+    public string AssetId { get; } = id;
+}
+
+/// <summary>The asset changed since the caller read it: <see cref="Current"/> is the newer version, nothing was written.</summary>
+public sealed class AssetConcurrencyException(Asset current, long expectedVersion)
+    : Exception($"Asset '{current.Id}' was changed by someone else (version {current.Version}, you edited version {expectedVersion}).")
+{
+    public Asset Current { get; } = current;
+
+    public long ExpectedVersion { get; } = expectedVersion;
+}
+
+/// <summary>The outcome of one write: the asset as saved and the fields that changed (none = nothing to save).</summary>
+public sealed record AssetWriteResult(Asset Asset, IReadOnlyList<FieldChange> Changes);
+
+/// <summary>
+/// The one write path for assets — UI, bulk edit, import and API all come here. Each write checks the domain rules,
+/// refuses a stale version (optimistic concurrency on <c>Version</c>), closes the previous version into
+/// <c>AssetVersions</c> and appends one <c>AssetChanges</c> entry per changed field, in one transaction.
+/// </summary>
+public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions SnapshotJson = new() { WriteIndented = false };
+
+    public async Task<Asset?> FindAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Assets.AsNoTracking().Include(a => a.Links).SingleOrDefaultAsync(a => a.Id == id, ct);
+        return record is null ? null : AssetMapper.ToDomain(record);
+    }
+
+    /// <summary>Creates an asset; an existing id is refused.</summary>
+    public async Task<AssetWriteResult> CreateAsync(Asset asset, ChangeContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        ArgumentNullException.ThrowIfNull(context);
+        CheckReason(context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Assets.AnyAsync(a => a.Id == asset.Id.Value, ct))
+        {
+            throw new DomainException("id", $"An asset with id '{asset.Id}' already exists.");
+        }
+
+        var record = AssetMapper.ToRecord(asset);
+        db.Assets.Add(record);
+        var empty = new AssetState { Id = asset.Id, TypeName = asset.Type.Name, Name = asset.Name, Criticality = asset.Criticality };
+        var changes = AssetDiff.Compare(empty with { Name = "" }, asset.ToState());
+        db.AssetChanges.AddRange(Entries(asset, changes, context, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return new AssetWriteResult(asset, changes);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the asset at <paramref name="expectedVersion"/>. Throws
+    /// <see cref="AssetNotFoundException"/>, <see cref="AssetConcurrencyException"/> (nothing written) or the
+    /// <see cref="DomainException"/> of a broken rule (nothing written).
+    /// </summary>
+    public async Task<AssetWriteResult> UpdateAsync(string id, long expectedVersion, Action<Asset> change, ChangeContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(context);
+        CheckReason(context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Assets.Include(a => a.Links).SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new AssetNotFoundException(id);
+        var result = Apply(db, record, expectedVersion, change, context);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new AssetConcurrencyException(await FindAsync(id, ct) ?? throw new AssetNotFoundException(id), expectedVersion);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Applies one change to many assets in one transaction: all or nothing. Each (id, version) pair is checked like
+    /// a single update; the first conflict or broken rule aborts the whole edit.
+    /// </summary>
+    public async Task<IReadOnlyList<AssetWriteResult>> UpdateManyAsync(IReadOnlyCollection<(string Id, long Version)> targets, Action<Asset> change,
+        ChangeContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(context);
+        CheckReason(context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var results = new List<AssetWriteResult>(targets.Count);
+        foreach (var chunk in targets.Chunk(500))
+        {
+            var ids = chunk.Select(t => t.Id).ToList();
+            var records = await db.Assets.Include(a => a.Links).Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+            foreach (var (id, version) in chunk)
+            {
+                var record = records.GetValueOrDefault(id) ?? throw new AssetNotFoundException(id);
+                results.Add(Apply(db, record, version, change, context));
+            }
+
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(ct);
+        return results;
+    }
+
+    /// <summary>Removes an asset for good (administrators only, enforced by the caller). Its last state stays in history.</summary>
+    public async Task DeleteAsync(string id, long expectedVersion, ChangeContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        CheckReason(context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Assets.Include(a => a.Links).SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new AssetNotFoundException(id);
+        if (record.Version != expectedVersion)
+        {
+            throw new AssetConcurrencyException(AssetMapper.ToDomain(record), expectedVersion);
+        }
+
+        var now = time.GetUtcNow();
+        db.AssetVersions.Add(VersionOf(record, now));
+        db.AssetChanges.Add(new AssetChangeRecord
+        {
+            AssetId = id, Version = record.Version + 1, At = now, Actor = context.Actor.Name, ActorKind = context.Actor.Kind.ToString(),
+            Operation = context.Operation, Field = "deleted", From = record.Name, To = null, Reason = context.Reason, BatchId = context.BatchId,
+        });
+        db.Assets.Remove(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new AssetConcurrencyException(await FindAsync(id, ct) ?? throw new AssetNotFoundException(id), expectedVersion);
+        }
+    }
+
+    private AssetWriteResult Apply(CityTwinDbContext db, AssetRecord record, long expectedVersion, Action<Asset> change, ChangeContext context)
+    {
+        var asset = AssetMapper.ToDomain(record);
+        if (record.Version != expectedVersion)
+        {
+            throw new AssetConcurrencyException(asset, expectedVersion);
+        }
+
+        var before = asset.ToState();
+        change(asset);
+        var changes = AssetDiff.Compare(before, asset.ToState());
+        if (changes.Count == 0)
+        {
+            return new AssetWriteResult(asset, changes);
+        }
+
+        var now = time.GetUtcNow();
+        db.AssetVersions.Add(VersionOf(record, now));
+        asset.MarkChanged(now);
+        AssetMapper.CopyTo(asset, record);
+        db.AssetChanges.AddRange(Entries(asset, changes, context, now));
+        return new AssetWriteResult(asset, changes);
+    }
+
+    private static AssetVersionRecord VersionOf(AssetRecord record, DateTimeOffset closedAt) => new()
+    {
+        AssetId = record.Id,
+        Version = record.Version,
+        ValidFrom = record.ModifiedAt,
+        ValidTo = closedAt,
+        Snapshot = JsonSerializer.Serialize(record, SnapshotJson),
+        Type = record.Type,
+        Name = record.Name,
+        Status = record.Status,
+        Condition = record.Condition,
+        DistrictCode = record.DistrictCode,
+        Publication = record.Publication,
+    };
+
+    internal static AssetRecord FromSnapshot(string snapshot) =>
+        JsonSerializer.Deserialize<AssetRecord>(snapshot, SnapshotJson) ?? throw new InvalidOperationException("Empty asset snapshot.");
+
+    private static IEnumerable<AssetChangeRecord> Entries(Asset asset, IReadOnlyList<FieldChange> changes, ChangeContext context, DateTimeOffset at) =>
+        changes.Select(c => new AssetChangeRecord
+        {
+            AssetId = asset.Id.Value,
+            Version = asset.Version,
+            At = at,
+            Actor = context.Actor.Name,
+            ActorKind = context.Actor.Kind.ToString(),
+            Operation = context.Operation,
+            Field = c.Field,
+            From = Truncate(c.From),
+            To = Truncate(c.To),
+            Reason = context.Reason,
+            BatchId = context.BatchId,
+        });
+
+    private static string? Truncate(string? value) => value is { Length: > 4000 } ? value[..4000] + "…" : value;
+
+    private static void CheckReason(ChangeContext context)
+    {
+        if (context.Reason is { Length: > ChangeContext.MaxReasonLength })
+        {
+            throw new DomainException("reason", $"The reason note is at most {ChangeContext.MaxReasonLength} characters long.");
+        }
+
+        if (context.Reason is { } reason && reason.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            throw new DomainException("reason", "The reason note contains a control character.");
+        }
+    }
+}
