@@ -24,6 +24,11 @@ try
     builder.Services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true); // X-Frame-Options: DENY is set on every response
     builder.Services.AddSingleton<AssetQueryService>();
     builder.Services.AddSingleton<DemoCitySeeder>();
+    builder.Services.AddSingleton<AssetStore>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.HistoryService>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.RegistryQueryService>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.RegistryCommands>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.AssetDetailService>();
 
     var app = builder.Build();
 

@@ -269,7 +269,9 @@ public sealed class DemoCityGenerator
         private readonly List<AssetId> _cabinets = [];
         private readonly List<AssetId> _wasteContainers = [];
         private readonly List<AssetId> _evStations = [];
-        private readonly Provenance _provenance = new(SourceSystem, city._now, "seed");
+        // The demo records entered the registry a year ago, so "as of" views of recent days show them.
+        private readonly DateTimeOffset _registeredAt = city._now.AddYears(-1);
+        private readonly Provenance _provenance = new(SourceSystem, city._now.AddYears(-1), "seed");
         private int _serial;
 
         public IEnumerable<Asset> Generate()
@@ -365,7 +367,7 @@ public sealed class DemoCityGenerator
         private Asset NewAsset(AssetType type, string localId, string name, District district, AssetGeometry geometry, string department, string? address)
         {
             _serial++;
-            var asset = Asset.Create(AssetId.For(type.Name, localId), type, name, city._now, _provenance);
+            var asset = Asset.Create(AssetId.For(type.Name, localId), type, name, _registeredAt, _provenance);
             asset.Locate(geometry);
             asset.AssignTo(department, district.Code);
             asset.Describe(null, address);
@@ -738,7 +740,7 @@ public sealed class DemoCityGenerator
                 "StreetlightControlCabinet" => "energy",
                 _ => "occupancy",
             };
-            var asset = Asset.Create(series.DeviceId, AssetTypeCatalog.Device, $"{q.Label} sensor {series.Index + 1} ({district.Name})", city._now, _provenance);
+            var asset = Asset.Create(series.DeviceId, AssetTypeCatalog.Device, $"{q.Label} sensor {series.Index + 1} ({district.Name})", _registeredAt, _provenance);
             asset.Locate(AssetGeometry.Point(where.Longitude, where.Latitude));
             asset.AssignTo("Smart City Office", district.Code);
             asset.Describe($"Measures {q.Label.ToLowerInvariant()} in {q.UnitLabel}, hourly.", AddressOn(street));

@@ -1,0 +1,178 @@
+using System.Text.RegularExpressions;
+using CityTwin.Web.Data;
+using CityTwin.Web.Features.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CityTwin.BrowserTests;
+
+/// <summary>Issue #3's journeys: find, edit with a reason, history, conflicts, bulk edit, read-only roles, "as of".</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RegistryJourneyTests(RunningApp app)
+{
+    private async Task<IPage> SignedInAsync(string role, string path)
+    {
+        var email = await app.CreateStaffAsync($"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@riverford.example", role);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync(path);
+        await new SignInPage(page).SignInAsync(email, RunningApp.StaffPassword);
+        await new StaffShell(page).WaitInteractiveAsync();
+        return page;
+    }
+
+    private async Task<(string Id, string Name)> AnyAssetAsync(string type, int skip)
+    {
+        var db = app.Services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
+        await using var context = await db.CreateDbContextAsync();
+        var row = await context.Assets.Where(a => a.Type == type && a.Status == "Active").OrderBy(a => a.Seq).Skip(skip).Select(a => new { a.Id, a.Name }).FirstAsync();
+        return (row.Id, row.Name);
+    }
+
+    private static string DetailPath(string id) => "/staff/registry/asset/" + Uri.EscapeDataString(id);
+
+    [Fact]
+    public async Task Curator_FindsByText_Edits_AndSeesTheChangeInHistoryWithTheReason()
+    {
+        var page = await SignedInAsync(Roles.Curator, "/staff/registry");
+        await page.Locator("#registry-search").FillAsync("horse chestnut");
+        await page.Locator("#registry-search").PressAsync("Enter");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("q=horse(%20|\\+)chestnut"));
+        await Assertions.Expect(page.Locator("#registry-count")).Not.ToHaveTextAsync(new Regex("^9,"));
+        var first = page.Locator("#registry-grid a.asset-link").First;
+        await Assertions.Expect(first).ToContainTextAsync("Horse chestnut");
+        await RunningApp.ScreenshotAsync(page, "registry-list-search", fullPage: false);
+        await first.ClickAsync();
+
+        await Assertions.Expect(page.Locator("#asset-name")).ToContainTextAsync("Horse chestnut");
+        await page.Locator("#asset-edit").ClickAsync();
+        await Assertions.Expect(page.Locator("#f-name")).ToBeVisibleAsync();
+        await page.Locator("#f-address").FillAsync("1 Fair Square, Riverford");
+        await page.Locator("#f-replacementCost").FillAsync("-5");
+        await page.Locator("#f-replacementCost").BlurAsync();
+        await Assertions.Expect(page.GetByText("cannot be negative")).ToBeVisibleAsync();
+        await page.Locator("#f-replacementCost").FillAsync("1950");
+        await page.Locator("#f-reason").FillAsync("Survey of the fair square, Nov 2026");
+        await RunningApp.ScreenshotAsync(page, "registry-edit", fullPage: false);
+        await page.Locator("#f-save").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/registry/asset/[^/]+$"));
+        await page.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
+        var history = page.Locator("#history-table");
+        await Assertions.Expect(history).ToContainTextAsync("1 Fair Square, Riverford");
+        await Assertions.Expect(history).ToContainTextAsync("Survey of the fair square, Nov 2026");
+        await Assertions.Expect(history).ToContainTextAsync("Replacement cost");
+        await RunningApp.ScreenshotAsync(page, "registry-history", fullPage: false);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TwoCurators_EditTheSameAsset_TheSecondSeesTheConflict()
+    {
+        var (id, _) = await AnyAssetAsync("WasteContainer", 3);
+        var first = await SignedInAsync(Roles.Curator, DetailPath(id) + "/edit");
+        var second = await SignedInAsync(Roles.Curator, DetailPath(id) + "/edit");
+        await Assertions.Expect(first.Locator("#f-name")).ToBeVisibleAsync();
+        await Assertions.Expect(second.Locator("#f-name")).ToBeVisibleAsync();
+
+        await first.Locator("#f-address").FillAsync("Quay 1 (first curator)");
+        await first.Locator("#f-save").ClickAsync();
+        await Assertions.Expect(first).ToHaveURLAsync(new Regex("/staff/registry/asset/[^/]+$"));
+
+        await second.Locator("#f-address").FillAsync("Quay 2 (second curator)");
+        await second.Locator("#f-save").ClickAsync();
+        var conflict = second.Locator("#conflict-table");
+        await Assertions.Expect(conflict).ToBeVisibleAsync();
+        await Assertions.Expect(conflict).ToContainTextAsync("Quay 1 (first curator)");
+        await Assertions.Expect(conflict).ToContainTextAsync("Quay 2 (second curator)");
+        await RunningApp.ScreenshotAsync(second, "registry-conflict", fullPage: false);
+
+        // Nothing was overwritten before the choice.
+        Assert.Equal("Quay 1 (first curator)", (await app.Services.GetRequiredService<AssetStore>().FindAsync(id))!.Address);
+
+        await second.Locator("#conflict-save").ClickAsync();
+        await Assertions.Expect(second).ToHaveURLAsync(new Regex("/staff/registry/asset/[^/]+$"));
+        var saved = await app.Services.GetRequiredService<AssetStore>().FindAsync(id);
+        Assert.Equal("Quay 2 (second curator)", saved!.Address);
+        Assert.Equal(3, saved.Version);
+        await first.Context.CloseAsync();
+        await second.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task BulkEdit_OfAFilteredSet_UpdatesExactlyThatSet()
+    {
+        var db = app.Services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
+        int expected, othersBefore;
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            expected = await context.Assets.CountAsync(a => a.Type == "EVChargingStation" && a.DistrictCode == "RS" && a.Status != "Decommissioned");
+            othersBefore = await context.Assets.CountAsync(a => a.Department == "E-mobility team");
+        }
+
+        var page = await SignedInAsync(Roles.Curator, "/staff/registry?type=EVChargingStation&district=RS");
+        await Assertions.Expect(page.Locator("#registry-count")).ToContainTextAsync($"{expected} asset");
+        await page.Locator("#bulk-edit-open").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.Locator(".mud-select").First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Department" }).ClickAsync();
+        await dialog.Locator("#bulk-value").FillAsync("E-mobility team");
+        await dialog.Locator("#bulk-reason").FillAsync("New team owns the chargers of Riverside");
+        await dialog.Locator("#bulk-preview-button").ClickAsync();
+        await Assertions.Expect(dialog.Locator("#bulk-preview")).ToContainTextAsync($"{expected} of {expected} selected assets will change");
+        await RunningApp.ScreenshotAsync(page, "registry-bulk-edit", fullPage: false);
+        await dialog.Locator("#bulk-apply").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            Assert.Equal(expected + othersBefore, await context.Assets.CountAsync(a => a.Department == "E-mobility team"));
+            Assert.Equal(expected, await context.Assets.CountAsync(a => a.Department == "E-mobility team" && a.Type == "EVChargingStation" && a.DistrictCode == "RS"));
+            Assert.Equal(expected, await context.AssetChanges.CountAsync(c => c.Operation == "BulkEdit" && c.To == "E-mobility team" && c.Reason == "New team owns the chargers of Riverside"));
+        }
+
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DecisionMaker_ReadsTheRegistry_ButCannotEdit()
+    {
+        var (id, name) = await AnyAssetAsync("Building", 2);
+        var page = await SignedInAsync(Roles.DecisionMaker, DetailPath(id));
+        await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator("#asset-edit")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#asset-decommission")).ToHaveCountAsync(0);
+        await RunningApp.ScreenshotAsync(page, "registry-detail-decision-maker", fullPage: false);
+
+        await page.GotoAsync(DetailPath(id) + "/edit");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/access-denied"));
+        await page.GotoAsync("/staff/registry");
+        await Assertions.Expect(page.Locator("#registry-count")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#bulk-edit-open")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AsOfView_ShowsTheValueBeforeAnEdit()
+    {
+        var (id, oldName) = await AnyAssetAsync("PointOfInterest", 5);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var current = (await store.FindAsync(id))!;
+        await store.UpdateAsync(id, current.Version, a => a.Rename(oldName + " (renamed today)"),
+            new ChangeContext(new CityTwin.Domain.History.ChangeActor("test", CityTwin.Domain.History.ActorKind.User), "Update", "rename for the as-of test"));
+        var yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var page = await SignedInAsync(Roles.DecisionMaker, DetailPath(id));
+        await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(oldName + " (renamed today)");
+        await page.GotoAsync(DetailPath(id) + "?asof=" + yesterday);
+        await Assertions.Expect(page.Locator("#as-of-banner")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(oldName);
+
+        await page.GotoAsync($"/staff/registry?asof={yesterday}&q={Uri.EscapeDataString(oldName)}");
+        await Assertions.Expect(page.Locator("#as-of-banner")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#registry-grid a.asset-link", new() { HasText = oldName }).First).ToHaveTextAsync(oldName);
+        await Assertions.Expect(page.Locator("#registry-grid")).Not.ToContainTextAsync("(renamed today)");
+        await RunningApp.ScreenshotAsync(page, "registry-as-of", fullPage: false);
+        await page.Context.CloseAsync();
+    }
+}
