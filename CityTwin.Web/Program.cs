@@ -29,6 +29,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.RegistryQueryService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.RegistryCommands>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.AssetDetailService>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.DataQualityService>();
 
     var app = builder.Build();
 

@@ -41,7 +41,7 @@ public sealed class RegistryCommands(AssetStore store, RegistryQueryService quer
     {
         ArgumentNullException.ThrowIfNull(edit);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var selection = RegistryQueryService.Filter(db, filter with { AsOf = null });
+        var selection = RegistryQueryService.Filter(db, filter with { AsOf = null }, Today);
         var selected = await selection.CountAsync(ct);
         var value = edit.Value;
         var willChange = edit.Field switch
@@ -66,7 +66,7 @@ public sealed class RegistryCommands(AssetStore store, RegistryQueryService quer
         var targets = await queries.TargetsAsync(filter, ct);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var changedSince = await RegistryQueryService.Filter(db, filter with { AsOf = null }).CountAsync(a => a.ModifiedAt > preview.At, ct);
+            var changedSince = await RegistryQueryService.Filter(db, filter with { AsOf = null }, Today).CountAsync(a => a.ModifiedAt > preview.At, ct);
             if (changedSince > 0 || targets.Count != preview.Selected)
             {
                 throw new SelectionChangedException(changedSince > 0

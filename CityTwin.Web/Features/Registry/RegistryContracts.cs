@@ -20,6 +20,9 @@ public sealed record RegistryFilter
     public string? Text { get; init; }
     public bool IncludeDecommissioned { get; init; }
 
+    /// <summary>A data-quality issue (drill-down from the data-quality view).</summary>
+    public CityTwin.Domain.Assets.QualityIssue? Issue { get; init; }
+
     /// <summary>Show the registry as it was at the end of this day (UTC).</summary>
     public DateOnly? AsOf { get; init; }
 
@@ -39,6 +42,7 @@ public sealed record RegistryFilter
         ["pub"] = Publication,
         ["q"] = Text,
         ["decommissioned"] = IncludeDecommissioned ? "1" : null,
+        ["issue"] = Issue?.ToString(),
         ["asof"] = AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     };
 
@@ -62,6 +66,7 @@ public sealed record RegistryFilter
             Publication = Clean(get("pub")),
             Text = Clean(get("q"), 200),
             IncludeDecommissioned = get("decommissioned") is "1" or "true",
+            Issue = Enum.TryParse<CityTwin.Domain.Assets.QualityIssue>(get("issue"), out var issue) && Enum.IsDefined(issue) ? issue : null,
             AsOf = DateOnly.TryParseExact(get("asof"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null,
         };
     }

@@ -44,6 +44,7 @@ public sealed partial class RegistryPage
     [SupplyParameterFromQuery(Name = "q")] public string? Text { get; set; }
     [SupplyParameterFromQuery(Name = "decommissioned")] public string? Decommissioned { get; set; }
     [SupplyParameterFromQuery(Name = "asof")] public string? AsOf { get; set; }
+    [SupplyParameterFromQuery(Name = "issue")] public string? Issue { get; set; }
 
     protected override async Task OnInitializedAsync() => _districts = await Registry.DistrictsAsync();
 
@@ -52,7 +53,7 @@ public sealed partial class RegistryPage
         var query = new Dictionary<string, string?>
         {
             ["type"] = Type, ["district"] = District, ["status"] = Status, ["cmin"] = ConditionMin, ["cmax"] = ConditionMax,
-            ["yfrom"] = InstalledFrom, ["yto"] = InstalledTo, ["pub"] = Publication, ["q"] = Text, ["decommissioned"] = Decommissioned, ["asof"] = AsOf,
+            ["yfrom"] = InstalledFrom, ["yto"] = InstalledTo, ["pub"] = Publication, ["q"] = Text, ["decommissioned"] = Decommissioned, ["asof"] = AsOf, ["issue"] = Issue,
         };
         var filter = RegistryFilter.FromQuery(k => query.GetValueOrDefault(k));
         if (filter != _filter)

@@ -9,7 +9,7 @@ namespace CityTwin.Web.Features.Registry;
 /// Server-side paging, sorting and filtering of the registry list (never the whole set in a circuit). Text goes
 /// through the FTS5 index; the "as of" view reads current rows and closed versions.
 /// </summary>
-public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> dbFactory)
+public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
     public const int MaxPageSize = 500;
 
@@ -25,7 +25,7 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
             return await AsOfAsync(db, filter, sort, day, skip, take, ct);
         }
 
-        var query = Filter(db, filter);
+        var query = Filter(db, filter, Today);
         var total = await query.CountAsync(ct);
         var rows = await Sort(query, sort).Skip(skip).Take(take)
             .Select(a => new RegistryRow(a.Id, a.Type, a.Name, a.Status, a.Condition, a.InspectedOn, a.InstalledOn, a.DistrictCode, a.Department,
@@ -46,11 +46,13 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await Filter(db, filter with { AsOf = null }).Select(a => new { a.Id, a.Version }).ToListAsync(ct);
+        var rows = await Filter(db, filter with { AsOf = null }, Today).Select(a => new { a.Id, a.Version }).ToListAsync(ct);
         return [.. rows.Select(r => (r.Id, r.Version))];
     }
 
-    internal static IQueryable<AssetRecord> Filter(CityTwinDbContext db, RegistryFilter f)
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    internal static IQueryable<AssetRecord> Filter(CityTwinDbContext db, RegistryFilter f, DateOnly today)
     {
         var query = SqliteSearchIndexes.ToMatchQuery(f.Text) is { } match
             ? db.Assets.FromSqlRaw(SqliteSearchIndexes.AssetsMatchingText, match)
@@ -101,6 +103,11 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
         if (f.Publication is { } publication)
         {
             query = query.Where(a => a.Publication == publication);
+        }
+
+        if (f.Issue is { } issue)
+        {
+            query = query.Where(DataQualityService.Predicate(issue, today));
         }
 
         return query;
