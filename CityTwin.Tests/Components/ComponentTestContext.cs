@@ -22,5 +22,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await CleanupAsync();
+    }
+
+    /// <summary>Runs after the renderer is disposed: release databases and other resources of the test.</summary>
+    protected virtual Task CleanupAsync() => Task.CompletedTask;
 }
