@@ -35,6 +35,8 @@ public sealed class RegistryJourneyTests(RunningApp app)
     public async Task Curator_FindsByText_Edits_AndSeesTheChangeInHistoryWithTheReason()
     {
         var page = await SignedInAsync(Roles.Curator, "/staff/registry");
+        var console = new List<string>();
+        page.Console += (_, m) => console.Add(m.Type + ": " + m.Text);
         await page.Locator("#registry-search").FillAsync("horse chestnut");
         await page.Locator("#registry-search").PressAsync("Enter");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("q=horse(%20|\\+)chestnut"));
@@ -63,6 +65,7 @@ public sealed class RegistryJourneyTests(RunningApp app)
         await Assertions.Expect(history).ToContainTextAsync("Survey of the fair square, Nov 2026");
         await Assertions.Expect(history).ToContainTextAsync("Replacement cost");
         await RunningApp.ScreenshotAsync(page, "registry-history", fullPage: false);
+        Assert.DoesNotContain(console, m => m.StartsWith("error", StringComparison.Ordinal));
         await page.Context.CloseAsync();
     }
 
@@ -149,6 +152,47 @@ public sealed class RegistryJourneyTests(RunningApp app)
         await page.GotoAsync("/staff/registry");
         await Assertions.Expect(page.Locator("#registry-count")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#bulk-edit-open")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SensorDetail_ShowsItsMapAndObservationChart_WithADataTable()
+    {
+        var (id, name) = await AnyAssetAsync("Device", 1);
+        var page = await SignedInAsync(Roles.DecisionMaker, DetailPath(id));
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") { errors.Add(m.Text); } };
+        await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator(".leaflet-host[data-map-ready='true'] .leaflet-interactive")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Observations" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".apexcharts-canvas")).ToBeVisibleAsync();
+        await page.Locator(".chart-table summary").First.ClickAsync();
+        await Assertions.Expect(page.Locator(".chart-table tbody tr").First).ToBeVisibleAsync();
+        await RunningApp.ScreenshotAsync(page, "registry-sensor-chart", fullPage: false);
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Curator_PlacesANewAssetOnTheMap()
+    {
+        var page = await SignedInAsync(Roles.Curator, "/staff/registry/new?type=PointOfInterest");
+        await Assertions.Expect(page.Locator("#f-name")).ToBeVisibleAsync();
+        await page.Locator("#f-name").FillAsync("Bench by the new playground");
+        var map = page.Locator(".edit-map .leaflet-host[data-map-ready='true']");
+        await Assertions.Expect(map).ToBeVisibleAsync();
+        await map.ClickAsync(new() { Position = new() { X = 120, Y = 100 } });
+        await Assertions.Expect(page.Locator("#f-longitude")).Not.ToHaveValueAsync("");
+        await Assertions.Expect(page.Locator(".edit-map .leaflet-interactive")).ToHaveCountAsync(1);
+        await page.Locator("#f-reason").FillAsync("New bench, works order 2026-114");
+        await page.Locator("#f-save").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync("Bench by the new playground");
+        var id = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath.Split('/').Last());
+        var created = await app.Services.GetRequiredService<AssetStore>().FindAsync(id);
+        Assert.NotNull(created!.Geometry);
+        Assert.InRange(created.Geometry!.Anchor.Latitude, 50.0, 52.0);
         await page.Context.CloseAsync();
     }
 

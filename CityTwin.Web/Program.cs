@@ -30,6 +30,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.RegistryCommands>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.AssetDetailService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.DataQualityService>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Registry.ObservationQueryService>();
 
     var app = builder.Build();
 

@@ -30,6 +30,10 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<AssetRecord>
         b.HasIndex(a => new { a.Type, a.Condition });
         b.HasIndex(a => a.DistrictCode);
         b.HasIndex(a => a.ModifiedAt);
+        // Registry list sorts: the index order (plus the implicit rowid = Seq) serves ORDER BY … , Seq LIMIT/OFFSET,
+        // and Status in the index lets the "not decommissioned" filter skip rows without reading them.
+        b.HasIndex(a => new { a.Name, a.Status });
+        b.HasIndex(a => new { a.Condition, a.Status });
         b.HasMany(a => a.Links).WithOne().HasForeignKey(l => l.AssetId).HasPrincipalKey(a => a.Id).OnDelete(DeleteBehavior.Cascade);
     }
 }

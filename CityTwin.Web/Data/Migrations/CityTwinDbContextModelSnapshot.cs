@@ -272,6 +272,10 @@ namespace CityTwin.Web.Data.Migrations
 
                     b.HasIndex("ModifiedAt");
 
+                    b.HasIndex("Condition", "Status");
+
+                    b.HasIndex("Name", "Status");
+
                     b.HasIndex("Type", "Condition");
 
                     b.HasIndex("Type", "DistrictCode");

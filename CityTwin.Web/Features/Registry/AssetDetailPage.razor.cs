@@ -12,6 +12,7 @@ namespace CityTwin.Web.Features.Registry;
 public sealed partial class AssetDetailPage
 {
     private AssetDetail? _detail;
+    private IReadOnlyList<AssetSeries>? _series;
     private bool _notFound;
     private bool _citizenView;
     private DateOnly _today;
@@ -22,6 +23,7 @@ public sealed partial class AssetDetailPage
     [SupplyParameterFromQuery(Name = "asof")] public string? AsOf { get; set; }
 
     [Inject] private AssetDetailService Details { get; set; } = default!;
+    [Inject] private ObservationQueryService Observations { get; set; } = default!;
     [Inject] private RegistryCommands Commands { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -43,6 +45,7 @@ public sealed partial class AssetDetailPage
     {
         _detail = await Details.GetAsync(Id, AsOfDay);
         _notFound = _detail is null;
+        _series = _detail is null || AsOfDay is not null ? null : await Observations.ForAssetAsync(Id);
         _crumbs = [new("Registry", "/staff/registry"), new(_detail?.Asset.Name ?? Id, null, disabled: true)];
     }
 

@@ -1,5 +1,6 @@
 using CityTwin.Domain;
 using CityTwin.Domain.Assets;
+using CityTwin.Domain.Geography;
 using CityTwin.Web.Data;
 using CityTwin.Web.Features.Assets;
 using Microsoft.AspNetCore.Components;
@@ -102,6 +103,20 @@ public sealed partial class AssetEditPage
         {
             _errors = new Dictionary<string, string>(_form.ValidateAll(), StringComparer.Ordinal);
         }
+    }
+
+    /// <summary>The point being edited as GeoJSON for the map (null when no valid coordinates are typed yet).</summary>
+    private string? PointGeoJson =>
+        double.TryParse(_form?["longitude"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lon) &&
+        double.TryParse(_form?["latitude"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lat) &&
+        lon is >= -180 and <= 180 && lat is >= -90 and <= 90
+            ? GeoJson.Write(AssetGeometry.Point(lon, lat))
+            : null;
+
+    private void OnMapPoint((double Longitude, double Latitude) point)
+    {
+        Set("longitude", point.Longitude.ToString("0.0######", System.Globalization.CultureInfo.InvariantCulture));
+        Set("latitude", point.Latitude.ToString("0.0######", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task<IEnumerable<string>> SearchAssetsAsync(string? text, CancellationToken ct)
