@@ -70,6 +70,23 @@ public sealed class RegistryJourneyTests(RunningApp app)
     }
 
     [Fact]
+    public async Task RegistryList_IsVirtualised_AndLoadsRowsAsTheCuratorScrolls()
+    {
+        var page = await SignedInAsync(Roles.DecisionMaker, "/staff/registry");
+        var links = page.Locator("#registry-grid a.asset-link");
+        await Assertions.Expect(links.First).ToBeVisibleAsync();
+        var firstName = await links.First.InnerTextAsync();
+        Assert.InRange(await links.CountAsync(), 1, 200);
+
+        await page.Locator("#registry-grid .mud-table-container").EvaluateAsync("e => e.scrollTop = e.scrollHeight");
+        await Assertions.Expect(links.First).Not.ToHaveTextAsync(firstName, new() { Timeout = 10_000 });
+        var lastName = await links.Last.InnerTextAsync();
+        Assert.True(string.Compare(lastName, firstName, StringComparison.Ordinal) > 0, $"'{lastName}' comes after '{firstName}'");
+        Assert.InRange(await links.CountAsync(), 1, 200);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TwoCurators_EditTheSameAsset_TheSecondSeesTheConflict()
     {
         var (id, _) = await AnyAssetAsync("WasteContainer", 3);

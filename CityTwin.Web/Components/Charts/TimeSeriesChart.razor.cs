@@ -32,6 +32,9 @@ public sealed partial class TimeSeriesChart
     [Parameter] public IReadOnlyList<ChartTableRow> TableRows { get; set; } = [];
     [Parameter] public string TableTimeHeader { get; set; } = "Day";
 
+    /// <summary>Column headers of the table's value columns (default: one per series).</summary>
+    [Parameter] public IReadOnlyList<string>? TableHeaders { get; set; }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         try

@@ -67,11 +67,12 @@ public sealed partial class RegistryPage
         }
     }
 
-    private async Task<GridData<RegistryRow>> LoadAsync(GridState<RegistryRow> state, CancellationToken ct)
+    /// <summary>Virtualised rows: the grid asks for the slice in view as the curator scrolls; the circuit never holds the whole set.</summary>
+    private async Task<GridData<RegistryRow>> LoadAsync(GridStateVirtualize<RegistryRow> state, CancellationToken ct)
     {
         var sortDefinition = state.SortDefinitions.FirstOrDefault();
         var sort = sortDefinition is null ? new RegistrySort() : new RegistrySort(SortColumn(sortDefinition.SortBy), sortDefinition.Descending);
-        var result = await Registry.QueryAsync(_filter, sort, state.Page * state.PageSize, state.PageSize, ct);
+        var result = await Registry.QueryAsync(_filter, sort, state.StartIndex, Math.Max(1, state.Count), ct);
         _total = result.Total;
         StateHasChanged();
         return new GridData<RegistryRow> { Items = result.Rows, TotalItems = result.Total };
