@@ -3,6 +3,7 @@ using CityTwin.Web.Data;
 using CityTwin.Web.Features.Assets;
 using CityTwin.Web.Features.DemoCity;
 using CityTwin.Web.Features.Health;
+using CityTwin.Web.Features.Interop;
 using CityTwin.Web.Features.Portal;
 using CityTwin.Web.Features.Security;
 using CityTwin.Web.Infrastructure;
@@ -31,6 +32,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.AssetDetailService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.DataQualityService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.ObservationQueryService>();
+    builder.Services.AddSingleton<ExportService>();
 
     var app = builder.Build();
 
@@ -55,6 +57,7 @@ try
     app.MapAccountEndpoints();
     app.MapCultureEndpoints();
     app.MapAssetEndpoints();
+    app.MapExportEndpoints();
     app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
     app.MapRazorComponents<App>()
         .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'

@@ -135,7 +135,8 @@ public static class AssetMapper
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteValue(Utf8JsonWriter w, AttributeValue value)
+    /// <summary>Writes an attribute value as NGSI-LD JSON (numbers keep their kind; dates as typed literals).</summary>
+    internal static void WriteValue(Utf8JsonWriter w, AttributeValue value)
     {
         switch (value.Type)
         {

@@ -100,6 +100,10 @@ public sealed partial class RegistryPage
 
     private Task OnSearchKeyUp(Microsoft.AspNetCore.Components.Web.KeyboardEventArgs e) => e.Key == "Enter" ? ApplyTextAsync() : Task.CompletedTask;
 
+    /// <summary>The export endpoint for the current selection (the filter, without the "as of" day).</summary>
+    private string ExportUrl(string format) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString((_filter with { AsOf = null }).ToUrl("/api/exports/assets"), "format", format);
+
     private void ToggleColumn(string key) => _columns[key] = !_columns[key];
 
     private string DetailUrl(RegistryRow row) =>
