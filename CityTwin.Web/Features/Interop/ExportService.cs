@@ -60,7 +60,8 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             : await WriteJsonAsync(request, output, ct);
     }
 
-    private async IAsyncEnumerable<Asset> AssetsAsync(ExportRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Rows of the selection in key order, read in batches (constant memory), written from their stored shape.</summary>
+    private async IAsyncEnumerable<AssetRecord> RowsAsync(ExportRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         long after = 0;
@@ -85,20 +86,35 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
             foreach (var record in batch)
             {
-                yield return AssetMapper.ToDomain(record);
+                yield return record;
             }
 
             after = batch[^1].Seq;
         }
     }
 
-    private static bool Visible(Asset asset, string iri, bool publicOnly) => !publicOnly || asset.PublicationOf(iri) == PublicationClass.Public;
+    /// <summary>The effective publication of one stored attribute: its own class, else its definition's default, never more public than the asset.</summary>
+    private static bool Visible(AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, string iri, bool publicOnly)
+    {
+        if (!publicOnly)
+        {
+            return true;
+        }
+
+        var own = overrides.TryGetValue(iri, out var p) ? p : type?.FindAttribute(iri)?.DefaultPublication ?? PublicationClass.Public;
+        return own == PublicationClass.Public && r.Publication == nameof(PublicationClass.Public);
+    }
+
+    private static Dictionary<string, PublicationClass> Overrides(AssetRecord r) =>
+        r.AttributePublication is "{}" or "" ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(r.AttributePublication)!
+            .ToDictionary(p => p.Key, p => Enum.Parse<PublicationClass>(p.Value), StringComparer.Ordinal);
 
     private async Task<int> WriteJsonAsync(ExportRequest request, Stream output, CancellationToken ct)
     {
         var count = 0;
-        await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = false });
-        if (request.Format == ExportFormat.GeoJson)
+        await using var w = new Utf8JsonWriter(output);
+        var geoJson = request.Format == ExportFormat.GeoJson;
+        if (geoJson)
         {
             w.WriteStartObject();
             w.WriteString("type", "FeatureCollection");
@@ -109,26 +125,29 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             w.WriteStartArray();
         }
 
-        await foreach (var asset in AssetsAsync(request, ct))
+        var contextUrl = JsonEncodedText.Encode(request.ContextUrl);
+        await foreach (var r in RowsAsync(request, ct))
         {
-            switch (request.Format)
+            var type = AssetTypeCatalog.Find(r.Type);
+            var overrides = Overrides(r);
+            using var attributes = JsonDocument.Parse(r.Attributes);
+            if (geoJson)
             {
-                case ExportFormat.GeoJson:
-                    WriteFeature(w, asset, request.PublicOnly);
-                    break;
-                default:
-                    WriteEntity(w, asset, request, request.Format == ExportFormat.NgsiLdKeyValues);
-                    break;
+                WriteFeature(w, r, type, overrides, attributes.RootElement, request.PublicOnly);
+            }
+            else
+            {
+                WriteEntity(w, r, type, overrides, attributes.RootElement, request.PublicOnly, request.Format == ExportFormat.NgsiLdKeyValues, contextUrl);
             }
 
-            if (++count % 200 == 0)
+            if (++count % 500 == 0)
             {
                 await w.FlushAsync(ct);
             }
         }
 
         w.WriteEndArray();
-        if (request.Format == ExportFormat.GeoJson)
+        if (geoJson)
         {
             w.WriteEndObject();
         }
@@ -137,15 +156,15 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         return count;
     }
 
-    private static void WriteFeature(Utf8JsonWriter w, Asset a, bool publicOnly)
+    private static void WriteFeature(Utf8JsonWriter w, AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, JsonElement attributes, bool publicOnly)
     {
         w.WriteStartObject();
         w.WriteString("type", "Feature");
-        w.WriteString("id", a.Id.Value);
+        w.WriteString("id", r.Id);
         w.WritePropertyName("geometry");
-        if (a.Geometry is { } g)
+        if (r.Geometry is { } g)
         {
-            GeoJson.Write(w, g);
+            w.WriteRawValue(g, skipInputValidation: true);
         }
         else
         {
@@ -153,19 +172,22 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         w.WriteStartObject("properties");
-        w.WriteString("type", a.Type.Name);
-        foreach (var (term, value) in LifecycleValues(a, publicOnly))
+        w.WriteString("type", r.Type);
+        foreach (var (term, value) in LifecycleValues(r, publicOnly))
         {
             WriteScalar(w, term, value);
         }
 
-        foreach (var (iri, value) in a.Attributes.Where(x => Visible(a, x.Key, publicOnly)))
+        foreach (var attribute in attributes.EnumerateObject())
         {
-            w.WritePropertyName(CityTwinContext.Compact(iri));
-            AssetMapper.WriteValue(w, value);
+            if (Visible(r, type, overrides, attribute.Name, publicOnly))
+            {
+                w.WritePropertyName(CityTwinContext.Compact(attribute.Name));
+                attribute.Value.GetProperty("value").WriteTo(w);
+            }
         }
 
-        foreach (var group in a.Relationships.Where(r => Visible(a, r.Iri, publicOnly)).GroupBy(r => r.Iri))
+        foreach (var group in r.Links.Where(l => Visible(r, type, overrides, l.Iri, publicOnly)).GroupBy(l => l.Iri))
         {
             WriteTargets(w, CityTwinContext.Compact(group.Key), group);
         }
@@ -174,12 +196,13 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         w.WriteEndObject();
     }
 
-    private static void WriteEntity(Utf8JsonWriter w, Asset a, ExportRequest request, bool keyValues)
+    private static void WriteEntity(Utf8JsonWriter w, AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, JsonElement attributes,
+        bool publicOnly, bool keyValues, JsonEncodedText contextUrl)
     {
         w.WriteStartObject();
-        w.WriteString("id", a.Id.Value);
-        w.WriteString("type", CityTwinContext.Compact(a.Type.Iri));
-        foreach (var (term, value) in LifecycleValues(a, request.PublicOnly))
+        w.WriteString("id", r.Id);
+        w.WriteString("type", CityTwinContext.Compact(r.TypeIri));
+        foreach (var (term, value) in LifecycleValues(r, publicOnly))
         {
             if (keyValues)
             {
@@ -193,45 +216,36 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             w.WriteEndObject();
         }
 
-        if (a.Geometry is { } g)
+        if (r.Geometry is { } g)
         {
             w.WritePropertyName("location");
-            if (!keyValues)
+            if (keyValues)
+            {
+                w.WriteRawValue(g, skipInputValidation: true);
+            }
+            else
             {
                 w.WriteStartObject();
                 w.WriteString("type", "GeoProperty");
                 w.WritePropertyName("value");
-            }
-
-            GeoJson.Write(w, g);
-            if (!keyValues)
-            {
+                w.WriteRawValue(g, skipInputValidation: true);
                 w.WriteEndObject();
             }
         }
 
-        foreach (var (iri, value) in a.Attributes.Where(x => Visible(a, x.Key, request.PublicOnly)))
+        foreach (var attribute in attributes.EnumerateObject())
         {
-            w.WritePropertyName(CityTwinContext.Compact(iri));
-            if (keyValues)
+            if (!Visible(r, type, overrides, attribute.Name, publicOnly))
             {
-                AssetMapper.WriteValue(w, value);
                 continue;
             }
 
-            w.WriteStartObject();
-            w.WriteString("type", "Property");
-            w.WritePropertyName("value");
-            AssetMapper.WriteValue(w, value);
-            if (value.UnitCode is { } unit)
-            {
-                w.WriteString("unitCode", unit);
-            }
-
-            w.WriteEndObject();
+            w.WritePropertyName(CityTwinContext.Compact(attribute.Name));
+            // Stored attributes already have the NGSI-LD normalized shape {type, value, unitCode}.
+            (keyValues ? attribute.Value.GetProperty("value") : attribute.Value).WriteTo(w);
         }
 
-        foreach (var group in a.Relationships.Where(r => Visible(a, r.Iri, request.PublicOnly)).GroupBy(r => r.Iri))
+        foreach (var group in r.Links.Where(l => Visible(r, type, overrides, l.Iri, publicOnly)).GroupBy(l => l.Iri))
         {
             if (keyValues)
             {
@@ -246,15 +260,15 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         w.WriteStartArray("@context");
-        w.WriteStringValue(request.ContextUrl);
+        w.WriteStringValue(contextUrl);
         w.WriteStringValue(CityTwinContext.CoreContext);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void WriteTargets(Utf8JsonWriter w, string name, IEnumerable<AssetRelationship> targets)
+    private static void WriteTargets(Utf8JsonWriter w, string name, IEnumerable<AssetLinkRecord> targets)
     {
-        var list = targets.Select(t => t.Target.Value).ToList();
+        var list = targets.Select(t => t.TargetId).ToList();
         if (list.Count == 1)
         {
             w.WriteString(name, list[0]);
@@ -267,57 +281,57 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
     }
 
     /// <summary>The lifecycle fields by CityTwin term; the owner department is internal and left out of public exports.</summary>
-    private static IEnumerable<(string Term, object? Value)> LifecycleValues(Asset a, bool publicOnly)
+    private static IEnumerable<(string Term, object? Value)> LifecycleValues(AssetRecord r, bool publicOnly)
     {
-        yield return ("name", a.Name);
-        if (a.Description is { } d)
+        yield return ("name", r.Name);
+        if (r.Description is { } d)
         {
             yield return ("description", d);
         }
 
-        if (a.Address is { } address)
+        if (r.Address is { } address)
         {
             yield return ("address", address);
         }
 
-        yield return ("lifecycleStatus", a.Status.ToString());
-        if (a.Condition is { } c)
+        yield return ("lifecycleStatus", r.Status);
+        if (r.Condition is { } c)
         {
             yield return ("condition", c);
         }
 
-        if (a.InspectedOn is { } i)
+        if (r.InspectedOn is { } i)
         {
             yield return ("inspectedOn", i);
         }
 
-        if (a.InstalledOn is { } inst)
+        if (r.InstalledOn is { } inst)
         {
             yield return ("installedOn", inst);
         }
 
-        if (a.ExpectedLifeYears is { } life)
+        if (r.ExpectedLifeYears is { } life)
         {
             yield return ("expectedServiceLife", life);
         }
 
-        if (a.ReplacementCost is { } cost)
+        if (r.ReplacementCost is { } cost)
         {
             yield return ("replacementCost", cost);
         }
 
-        yield return ("criticality", a.Criticality);
-        if (!publicOnly && a.Department is { } dept)
+        yield return ("criticality", r.Criticality);
+        if (!publicOnly && r.Department is { } dept)
         {
             yield return ("ownerDepartment", dept);
         }
 
-        if (a.DistrictCode is { } district)
+        if (r.DistrictCode is { } district)
         {
             yield return ("district", district);
         }
 
-        yield return ("publicationClass", a.Publication.ToString());
+        yield return ("publicationClass", r.Publication);
     }
 
     private static void WriteScalar(Utf8JsonWriter w, string name, object? value)
@@ -327,7 +341,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             case int i:
                 w.WriteNumber(name, i);
                 break;
-            case decimal m:
+            case double m:
                 w.WriteNumber(name, m);
                 break;
             case DateOnly date:
@@ -368,30 +382,34 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         await writer.WriteLineAsync(string.Join(',', header.Select(h => Cell(h))));
         var count = 0;
-        await foreach (var a in AssetsAsync(request, ct))
+        await foreach (var r in RowsAsync(request, ct))
         {
+            var rowType = AssetTypeCatalog.Find(r.Type);
+            var overrides = Overrides(r);
+            var point = r.MinLon is { } w0 && r.MaxLon is { } e0 && r.MinLat is { } s0 && r.MaxLat is { } n0 ? ((w0 + e0) / 2, (s0 + n0) / 2) : ((double, double)?)null;
             var cells = new List<string>
             {
-                Cell(a.Id.Value), Cell(a.Type.Name), Cell(a.Name), Cell(a.Status.ToString()), Number(a.Condition),
-                Date(a.InspectedOn), Date(a.InstalledOn), Number(a.ExpectedLifeYears),
-                a.ReplacementCost?.ToString(CultureInfo.InvariantCulture) ?? "", Number(a.Criticality), Cell(a.DistrictCode), Cell(a.Address),
-                a.Geometry is { } g ? g.Anchor.Longitude.ToString("0.0######", CultureInfo.InvariantCulture) : "",
-                a.Geometry is { } g2 ? g2.Anchor.Latitude.ToString("0.0######", CultureInfo.InvariantCulture) : "",
-                a.Geometry is { Kind: not GeometryKind.Point } poly ? Cell(GeoJson.Write(poly)) : "",
+                Cell(r.Id), Cell(r.Type), Cell(r.Name), Cell(r.Status), Number(r.Condition),
+                Date(r.InspectedOn), Date(r.InstalledOn), Number(r.ExpectedLifeYears),
+                r.ReplacementCost?.ToString(CultureInfo.InvariantCulture) ?? "", Number(r.Criticality), Cell(r.DistrictCode), Cell(r.Address),
+                point is { } p1 ? p1.Item1.ToString("0.0######", CultureInfo.InvariantCulture) : "",
+                point is { } p2 ? p2.Item2.ToString("0.0######", CultureInfo.InvariantCulture) : "",
+                r.Geometry is { } g && !g.Contains("\"Point\"", StringComparison.Ordinal) ? Cell(g) : "",
             };
             if (!request.PublicOnly)
             {
-                cells.Insert(10, Cell(a.Department));
+                cells.Insert(10, Cell(r.Department));
             }
 
+            var values = AssetMapper.ReadAttributes(r.Attributes, rowType)
+                .Where(x => Visible(r, rowType, overrides, x.Key, request.PublicOnly)).ToDictionary(x => x.Key, x => x.Value);
             if (attributeColumns is not null)
             {
-                cells.AddRange(attributeColumns.Select(def => a.Attributes.TryGetValue(def.Iri, out var v) && Visible(a, def.Iri, request.PublicOnly) ? ValueCell(v) : ""));
+                cells.AddRange(attributeColumns.Select(def => values.TryGetValue(def.Iri, out var v) ? ValueCell(v) : ""));
             }
             else
             {
-                var visible = a.Attributes.Where(x => Visible(a, x.Key, request.PublicOnly)).ToDictionary(x => x.Key, x => x.Value);
-                cells.Add(visible.Count == 0 ? "" : Cell(AttributesJson(visible)));
+                cells.Add(values.Count == 0 ? "" : Cell(AttributesJson(values)));
             }
 
             await writer.WriteLineAsync(string.Join(',', cells));
