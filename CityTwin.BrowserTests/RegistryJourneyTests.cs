@@ -155,6 +155,21 @@ public sealed class RegistryJourneyTests(RunningApp app)
     }
 
     [Fact]
+    public async Task FilteredSelection_DownloadsAsCsv_FromTheExportMenu()
+    {
+        var page = await SignedInAsync(Roles.DecisionMaker, "/staff/registry?type=OffStreetParking");
+        await Assertions.Expect(page.Locator("#registry-count")).ToContainTextAsync("10 assets");
+        await page.Locator("#export-menu").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Menuitem, new() { Name = "CSV (UTF-8)" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0).ToList();
+        Assert.StartsWith("id,type,name", lines[0], StringComparison.Ordinal);
+        Assert.Equal(10, lines.Count(l => l.StartsWith("urn:ngsi-ld:OffStreetParking:", StringComparison.Ordinal)));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task DecisionMaker_ReadsTheRegistry_ButCannotEdit()
     {
         var (id, name) = await AnyAssetAsync("Building", 2);
