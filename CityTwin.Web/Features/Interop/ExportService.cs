@@ -76,7 +76,25 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
                     query = query.Where(a => a.Publication == "Public");
                 }
 
-                batch = await query.OrderBy(a => a.Seq).Take(BatchSize).Include(a => a.Links).AsSplitQuery().ToListAsync(ct);
+                // Only the exported columns; links of the whole batch in one query.
+                batch = await query.OrderBy(a => a.Seq).Take(BatchSize).Select(a => new AssetRecord
+                {
+                    Seq = a.Seq, Id = a.Id, Type = a.Type, TypeIri = a.TypeIri, Name = a.Name, Description = a.Description, Status = a.Status,
+                    Condition = a.Condition, InspectedOn = a.InspectedOn, InstalledOn = a.InstalledOn, ExpectedLifeYears = a.ExpectedLifeYears,
+                    ReplacementCost = a.ReplacementCost, Criticality = a.Criticality, Department = a.Department, DistrictCode = a.DistrictCode,
+                    Address = a.Address, Geometry = a.Geometry, MinLon = a.MinLon, MinLat = a.MinLat, MaxLon = a.MaxLon, MaxLat = a.MaxLat,
+                    Publication = a.Publication, Attributes = a.Attributes, AttributePublication = a.AttributePublication,
+                }).ToListAsync(ct);
+                if (batch.Count > 0)
+                {
+                    var ids = batch.Select(b => b.Id).ToList();
+                    var links = await db.AssetLinks.AsNoTracking().Where(l => ids.Contains(l.AssetId)).ToListAsync(ct);
+                    var byAsset = links.ToLookup(l => l.AssetId, StringComparer.Ordinal);
+                    foreach (var record in batch)
+                    {
+                        record.Links = [.. byAsset[record.Id]];
+                    }
+                }
             }
 
             if (batch.Count == 0)
