@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -99,6 +98,4 @@ public sealed partial class TimeSeriesChart
             // the circuit is gone
         }
     }
-
-    internal static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

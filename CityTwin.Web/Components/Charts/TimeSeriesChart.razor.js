@@ -1,16 +1,7 @@
 // ApexCharts 4.7.0 (MIT, the last MIT release) is loaded on first use only, so pages without charts do not pay for it.
-let loading;
-function ensureApexCharts() {
-  if (window.ApexCharts) return Promise.resolve();
-  loading ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/lib/apexcharts/apexcharts.min.js';
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('ApexCharts could not be loaded'));
-    document.head.appendChild(script);
-  });
-  return loading;
-}
+import { loadScript } from '/js/lazy.js';
+
+const ensureApexCharts = () => loadScript('/lib/apexcharts/apexcharts.min.js', () => !!window.ApexCharts);
 
 export async function create(element, series, options) {
   await ensureApexCharts();

@@ -1,19 +1,9 @@
 // Leaflet map for CityTwin. Leaflet 1.9.4 (from npm, copied to /lib) is loaded on first use only.
-let loading;
+import { loadScript, loadStyle } from '/js/lazy.js';
+
 function ensureLeaflet() {
-  if (window.L) return Promise.resolve();
-  loading ??= new Promise((resolve, reject) => {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = '/lib/leaflet/leaflet.css';
-    document.head.appendChild(css);
-    const script = document.createElement('script');
-    script.src = '/lib/leaflet/leaflet.js';
-    script.onload = resolve;
-    script.onerror = () => reject(new Error('Leaflet could not be loaded'));
-    document.head.appendChild(script);
-  });
-  return loading;
+  loadStyle('/lib/leaflet/leaflet.css');
+  return loadScript('/lib/leaflet/leaflet.js', () => !!window.L);
 }
 
 export async function create(element, options, dotnet) {

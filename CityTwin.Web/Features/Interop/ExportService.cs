@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CityTwin.Domain.Assets;
-using CityTwin.Domain.Geography;
 using CityTwin.Web.Data;
 using CityTwin.Web.Data.Records;
 using CityTwin.Web.Features.Registry;

@@ -27,14 +27,6 @@ public static class Roles
         DecisionMaker => "Decision-maker",
         _ => role,
     };
-
-    public static string Describe(string role) => role switch
-    {
-        Administrator => "Manages users, roles and API keys; can do everything.",
-        Curator => "Keeps asset records right: edits, imports, publication, data quality.",
-        DecisionMaker => "Reads dashboards and the registry; compares renewal scenarios.",
-        _ => role,
-    };
 }
 
 /// <summary>Authorization policies for endpoints.</summary>
