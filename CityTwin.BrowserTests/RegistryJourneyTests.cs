@@ -49,10 +49,12 @@ public sealed class RegistryJourneyTests(RunningApp app)
         await Assertions.Expect(page.Locator("#asset-name")).ToContainTextAsync("Horse chestnut");
         await page.Locator("#asset-edit").ClickAsync();
         await Assertions.Expect(page.Locator("#f-name")).ToBeVisibleAsync();
+        // Tab out of each field as a user does: the field commits on "change", which a keyboard Tab always fires.
         await page.Locator("#f-address").FillAsync("1 Fair Square, Riverford");
+        await page.Locator("#f-address").PressAsync("Tab");
         await page.Locator("#f-replacementCost").FillAsync("-5");
-        await page.Locator("#f-replacementCost").BlurAsync();
-        await Assertions.Expect(page.GetByText("cannot be negative")).ToBeVisibleAsync();
+        await page.Locator("#f-replacementCost").PressAsync("Tab");
+        await Assertions.Expect(page.GetByText("cannot be negative")).ToBeVisibleAsync(new() { Timeout = 10_000 });
         await page.Locator("#f-replacementCost").FillAsync("1950");
         await page.Locator("#f-reason").FillAsync("Survey of the fair square, Nov 2026");
         await RunningApp.ScreenshotAsync(page, "registry-edit", fullPage: false);

@@ -33,6 +33,12 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.DataQualityService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Registry.ObservationQueryService>();
     builder.Services.AddSingleton<ExportService>();
+    builder.Services.AddHttpClient(CityTwin.Web.Features.JsonLd.ContextResolver.HttpClientName);
+    builder.Services.AddSingleton<CityTwin.Web.Features.JsonLd.ContextResolver>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Import.SdmSchemas>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Import.NgsiLdImportReader>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportService>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportMappingStore>();
 
     var app = builder.Build();
 
@@ -58,6 +64,7 @@ try
     app.MapCultureEndpoints();
     app.MapAssetEndpoints();
     app.MapExportEndpoints();
+    CityTwin.Web.Features.Import.ImportEndpoints.MapImportEndpoints(app);
     app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
     app.MapRazorComponents<App>()
         .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'

@@ -162,6 +162,13 @@ public sealed class Asset
         ModifiedAt = ModifiedAt,
     };
 
+    /// <summary>Records where the current content came from (an import, an API client).</summary>
+    public void RecordProvenance(Provenance provenance)
+    {
+        ArgumentNullException.ThrowIfNull(provenance);
+        Provenance = provenance;
+    }
+
     public void Rename(string name)
     {
         EnsureEditable();

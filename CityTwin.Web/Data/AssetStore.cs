@@ -4,6 +4,7 @@ using CityTwin.Domain.Assets;
 using CityTwin.Domain.History;
 using CityTwin.Web.Data.Records;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CityTwin.Web.Data;
 
@@ -30,6 +31,9 @@ public sealed class AssetConcurrencyException(Asset current, long expectedVersio
 
 /// <summary>The outcome of one write: the asset as saved and the fields that changed (none = nothing to save).</summary>
 public sealed record AssetWriteResult(Asset Asset, IReadOnlyList<FieldChange> Changes);
+
+/// <summary>One asset of an import: the asset as it will be saved, the version it was read at (null = new) and its changes.</summary>
+public sealed record AssetImportWrite(Asset Asset, long? ExpectedVersion, IReadOnlyList<FieldChange> Changes);
 
 /// <summary>
 /// The one write path for assets — UI, bulk edit, import and API all come here. Each write checks the domain rules,
@@ -61,8 +65,7 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
 
         var record = AssetMapper.ToRecord(asset);
         db.Assets.Add(record);
-        var empty = new AssetState { Id = asset.Id, TypeName = asset.Type.Name, Name = asset.Name, Criticality = asset.Criticality };
-        var changes = AssetDiff.Compare(empty with { Name = "" }, asset.ToState());
+        var changes = CreationChanges(asset);
         db.AssetChanges.AddRange(Entries(asset, changes, context, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return new AssetWriteResult(asset, changes);
@@ -123,6 +126,95 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
 
         await transaction.CommitAsync(ct);
         return results;
+    }
+
+    /// <summary>
+    /// Saves the accepted records of an import in one transaction: all or nothing. New assets are bulk-inserted (with
+    /// their links and one history entry per field); updated ones are checked against the version the dry run read
+    /// (<see cref="AssetConcurrencyException"/> aborts everything) and get a closed version and per-field entries.
+    /// </summary>
+    public async Task SaveImportAsync(IReadOnlyList<AssetImportWrite> writes, ChangeContext context, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(context);
+        CheckReason(context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow();
+        var done = 0;
+        var creates = writes.Where(w => w.ExpectedVersion is null).ToList();
+        if (creates.Count > 0)
+        {
+            var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+            var sqliteTransaction = (Microsoft.Data.Sqlite.SqliteTransaction)transaction.GetDbTransaction();
+            using var assets = new Sqlite.SqliteBulkInserter<AssetRecord>(db, connection, sqliteTransaction);
+            using var links = new Sqlite.SqliteBulkInserter<AssetLinkRecord>(db, connection, sqliteTransaction);
+            using var entries = new Sqlite.SqliteBulkInserter<AssetChangeRecord>(db, connection, sqliteTransaction);
+            foreach (var write in creates)
+            {
+                var record = AssetMapper.ToRecord(write.Asset);
+                assets.Insert(record);
+                foreach (var link in record.Links)
+                {
+                    links.Insert(link);
+                }
+
+                foreach (var entry in Entries(write.Asset, write.Changes, context, now))
+                {
+                    entries.Insert(entry);
+                }
+
+                if (++done % 1000 == 0)
+                {
+                    progress?.Report(done);
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+        }
+
+        foreach (var chunk in writes.Where(w => w.ExpectedVersion is not null).Chunk(500))
+        {
+            var ids = chunk.Select(w => w.Asset.Id.Value).ToList();
+            var records = await db.Assets.Include(a => a.Links).Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+            foreach (var write in chunk)
+            {
+                var record = records.GetValueOrDefault(write.Asset.Id.Value) ?? throw new AssetNotFoundException(write.Asset.Id.Value);
+                if (record.Version != write.ExpectedVersion)
+                {
+                    throw new AssetConcurrencyException(AssetMapper.ToDomain(record), write.ExpectedVersion!.Value);
+                }
+
+                db.AssetVersions.Add(VersionOf(record, now));
+                write.Asset.MarkChanged(now);
+                AssetMapper.CopyTo(write.Asset, record);
+                db.AssetChanges.AddRange(Entries(write.Asset, write.Changes, context, now));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                var first = chunk[0];
+                throw new AssetConcurrencyException(await FindAsync(first.Asset.Id.Value, ct) ?? first.Asset, first.ExpectedVersion!.Value);
+            }
+
+            db.ChangeTracker.Clear();
+            done += chunk.Length;
+            progress?.Report(done);
+        }
+
+        await transaction.CommitAsync(ct);
+        progress?.Report(writes.Count);
+    }
+
+    /// <summary>The field changes of a new asset (every field it sets), as <see cref="CreateAsync"/> records them.</summary>
+    public static IReadOnlyList<FieldChange> CreationChanges(Asset asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var empty = new AssetState { Id = asset.Id, TypeName = asset.Type.Name, Name = "", Criticality = asset.Criticality };
+        return AssetDiff.Compare(empty, asset.ToState());
     }
 
     /// <summary>Removes an asset for good (administrators only, enforced by the caller). Its last state stays in history.</summary>

@@ -27,6 +27,7 @@ public sealed class CityTwinDbContext(DbContextOptions<CityTwinDbContext> option
     public DbSet<SecurityEventRecord> SecurityEvents => Set<SecurityEventRecord>();
     public DbSet<AssetChangeRecord> AssetChanges => Set<AssetChangeRecord>();
     public DbSet<AssetVersionRecord> AssetVersions => Set<AssetVersionRecord>();
+    public DbSet<ImportMappingRecord> ImportMappings => Set<ImportMappingRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

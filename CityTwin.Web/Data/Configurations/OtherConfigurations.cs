@@ -74,3 +74,14 @@ internal sealed class SecurityEventConfiguration : IEntityTypeConfiguration<Secu
         b.HasIndex(e => e.At);
     }
 }
+
+internal sealed class ImportMappingConfiguration : IEntityTypeConfiguration<ImportMappingRecord>
+{
+    public void Configure(EntityTypeBuilder<ImportMappingRecord> b)
+    {
+        b.ToTable("ImportMappings");
+        b.HasKey(m => m.Name);
+        b.Property(m => m.Name).HasMaxLength(100);
+        b.Property(m => m.Format).HasMaxLength(20);
+    }
+}

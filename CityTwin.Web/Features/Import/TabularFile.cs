@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using nietras.SeparatedValues;
+
+namespace CityTwin.Web.Features.Import;
+
+/// <summary>One record of a CSV file or one feature of a GeoJSON file.</summary>
+/// <param name="Number">The spreadsheet line (CSV, header = line 1) or the 1-based feature number (GeoJSON).</param>
+public sealed record TabularRow(int Number, string?[] Cells, JsonElement? Geometry, string? FeatureId);
+
+/// <summary>
+/// A CSV or GeoJSON file read into columns and rows, with what was detected (encoding, delimiter, declared CRS).
+/// CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (a superset of ISO-8859-1 for text);
+/// delimiter , ; tab or | by consistency over the first lines; quoted fields (Sep).
+/// </summary>
+public sealed class TabularFile
+{
+    static TabularFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private TabularFile(IReadOnlyList<string> columns, IReadOnlyList<TabularRow> rows)
+    {
+        Columns = columns;
+        Rows = rows;
+        _index = columns.Select((c, i) => (c, i)).GroupBy(x => x.c, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+    }
+
+    private readonly Dictionary<string, int> _index;
+
+    public IReadOnlyList<string> Columns { get; }
+
+    public IReadOnlyList<TabularRow> Rows { get; }
+
+    public string? EncodingName { get; private init; }
+
+    public char? Delimiter { get; private init; }
+
+    /// <summary>The CRS the file declares (GeoJSON legacy <c>crs</c> member), if any.</summary>
+    public string? DeclaredCrs { get; private init; }
+
+    public int IndexOf(string column) => _index.TryGetValue(column, out var i) ? i : -1;
+
+    public string? Cell(TabularRow row, string? column)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (column is null || !_index.TryGetValue(column, out var i) || i >= row.Cells.Length)
+        {
+            return null;
+        }
+
+        return row.Cells[i];
+    }
+
+    public static TabularFile Read(ImportFormat format, ReadOnlyMemory<byte> bytes) => format switch
+    {
+        ImportFormat.Csv => ReadCsv(bytes),
+        ImportFormat.GeoJson => ReadGeoJson(bytes),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Only CSV and GeoJSON are tabular."),
+    };
+
+    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            return (Encoding.UTF8.GetString(bytes[3..]), "UTF-8 with BOM");
+        }
+
+        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
+        {
+            return (Encoding.Unicode.GetString(bytes[2..]), "UTF-16 LE");
+        }
+
+        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
+        {
+            return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "UTF-16 BE");
+        }
+
+        try
+        {
+            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), "UTF-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            return (Encoding.GetEncoding(1252).GetString(bytes), "Windows-1252 / ISO-8859-1");
+        }
+    }
+
+    /// <summary>The delimiter that splits the first lines (outside quotes) into the same, largest number of fields.</summary>
+    public static char DetectDelimiter(string text)
+    {
+        var lines = new List<string>();
+        var start = 0;
+        var inQuotes = false;
+        for (var i = 0; i < text.Length && lines.Count < 20; i++)
+        {
+            if (text[i] == '"')
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (text[i] == '\n' && !inQuotes)
+            {
+                lines.Add(text[start..i]);
+                start = i + 1;
+            }
+        }
+
+        if (lines.Count < 20 && start < text.Length)
+        {
+            lines.Add(text[start..]);
+        }
+
+        var best = ',';
+        var bestScore = -1;
+        foreach (var candidate in new[] { ',', ';', '\t', '|' })
+        {
+            var counts = lines.Where(l => l.Trim().Length > 0).Select(l => CountOutsideQuotes(l, candidate)).ToList();
+            if (counts.Count == 0 || counts[0] == 0)
+            {
+                continue;
+            }
+
+            var consistent = counts.Count(c => c == counts[0]);
+            var score = (consistent * 1000) + counts[0];
+            if (score > bestScore)
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    private static int CountOutsideQuotes(string line, char delimiter)
+    {
+        var count = 0;
+        var inQuotes = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (c == delimiter && !inQuotes)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static TabularFile ReadCsv(ReadOnlyMemory<byte> bytes)
+    {
+        var (text, encoding) = Decode(bytes.Span);
+        if (text.AsSpan().IndexOf('\0') >= 0)
+        {
+            throw new ImportFileException("The file is binary, not CSV text.");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ImportFileException("The file is empty.");
+        }
+
+        var delimiter = DetectDelimiter(text);
+        var rows = new List<TabularRow>();
+        string[] columns;
+        try
+        {
+            using var reader = Sep.Reader(o => o with { Sep = new Sep(delimiter), Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture })
+                .FromText(text);
+            columns = [.. reader.Header.ColNames.Select(c => c.Trim())];
+            if (columns.Length == 0 || columns.All(string.IsNullOrWhiteSpace))
+            {
+                throw new ImportFileException("The first line holds no column names.");
+            }
+
+            var duplicate = columns.Where(c => c.Length > 0).GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new ImportFileException($"The column name '{duplicate.Key}' appears twice in the header.");
+            }
+
+            var line = 1;
+            foreach (var row in reader)
+            {
+                line++;
+                var cells = new string?[Math.Max(row.ColCount, columns.Length)];
+                var allEmpty = true;
+                for (var i = 0; i < row.ColCount; i++)
+                {
+                    var value = row[i].ToString();
+                    cells[i] = value.Length == 0 ? null : value;
+                    allEmpty &= value.Trim().Length == 0;
+                }
+
+                if (!allEmpty)
+                {
+                    rows.Add(new TabularRow(line, cells, null, null));
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            throw new ImportFileException($"The CSV file cannot be read: {e.Message}");
+        }
+
+        return new TabularFile(columns, rows) { EncodingName = encoding, Delimiter = delimiter };
+    }
+
+    private static TabularFile ReadGeoJson(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Span.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new ImportFileException($"The file is not valid JSON: {e.Message}");
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) ? t.GetString() : null;
+            IEnumerable<JsonElement> features = type switch
+            {
+                "FeatureCollection" when root.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.Array => f.EnumerateArray(),
+                "Feature" => [root],
+                _ => throw new ImportFileException("A GeoJSON file holds a FeatureCollection (or a single Feature)."),
+            };
+            string? crs = null;
+            if (root.TryGetProperty("crs", out var crsElement) && crsElement.ValueKind == JsonValueKind.Object &&
+                crsElement.TryGetProperty("properties", out var props) && props.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                crs = name.GetString();
+            }
+
+            var list = features.Select(f => f.Clone()).ToList();
+            var columns = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var feature in list)
+            {
+                if (feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var prop in p.EnumerateObject())
+                    {
+                        if (seen.Add(prop.Name))
+                        {
+                            columns.Add(prop.Name);
+                        }
+                    }
+                }
+            }
+
+            var index = columns.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+            var rows = new List<TabularRow>(list.Count);
+            for (var n = 0; n < list.Count; n++)
+            {
+                var feature = list[n];
+                var cells = new string?[columns.Count];
+                JsonElement? geometry = null;
+                string? id = null;
+                if (feature.ValueKind == JsonValueKind.Object)
+                {
+                    if (feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var prop in p.EnumerateObject())
+                        {
+                            cells[index[prop.Name]] = prop.Value.ValueKind switch
+                            {
+                                JsonValueKind.String => prop.Value.GetString(),
+                                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                                _ => prop.Value.GetRawText(),
+                            };
+                        }
+                    }
+
+                    if (feature.TryGetProperty("geometry", out var g) && g.ValueKind == JsonValueKind.Object)
+                    {
+                        geometry = g;
+                    }
+
+                    if (feature.TryGetProperty("id", out var fid) && fid.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        id = fid.ValueKind == JsonValueKind.String ? fid.GetString() : fid.GetRawText();
+                    }
+                }
+
+                rows.Add(new TabularRow(n + 1, cells, geometry, id));
+            }
+
+            return new TabularFile(columns, rows) { EncodingName = "UTF-8", DeclaredCrs = crs };
+        }
+    }
+}
