@@ -54,11 +54,23 @@ public static class AssetTypeCatalog
         Sdm(Lighting, "cupboardMadeOf", Text, "Cupboard material", allowed: ["concrete", "metal", "other", "plastic"]),
     ]);
 
+    /// <summary>The Smart Data Models Building categories (OpenStreetMap building values) plus the civic uses cities record.</summary>
+    private static readonly string[] BuildingCategories =
+    [
+        "school", "office", "library", "sports_hall", "townhall", "fire_station", "community_centre", "depot", "museum", "residential",
+        "apartments", "bakehouse", "barn", "bridge", "bungalow", "bunker", "cathedral", "cabin", "carport", "cemetery", "chapel", "church", "civic",
+        "commercial", "conservatory", "construction", "cowshed", "detached", "digester", "dormitory", "farm", "farm_auxiliary", "garage", "garages",
+        "garbage_shed", "grandstand", "greenhouse", "hangar", "hospital", "hotel", "house", "houseboat", "hut", "industrial", "kindergarten", "kiosk",
+        "mosque", "parking", "pavilion", "public", "retail", "riding_hall", "roof", "ruins", "service", "shed", "shrine", "stable", "stadium",
+        "static_caravan", "sty", "synagogue", "temple", "terrace", "train_station", "transformer_tower", "transportation", "university", "warehouse",
+        "water_tower",
+    ];
+
     public static readonly AssetType Building = new("Building", CityTwinTerms.Sdm("Building", "Building"),
         "Building", "Buildings", "Building", AssetCategory.Buildings, 60,
     [
         Sdm("Building", "category", Text, "Category",
-            allowed: ["school", "office", "library", "sports_hall", "townhall", "fire_station", "community_centre", "depot", "museum", "residential"]),
+            allowed: BuildingCategories),
         Sdm("Building", "floorsAboveGround", Integer, "Floors above ground", min: 0, max: 200),
         Sdm("Building", "peopleCapacity", Integer, "People capacity", min: 0, max: 100_000),
         Own("floorArea", Number, "Floor area", "MTK", "m²", 1, 1_000_000),
@@ -97,7 +109,7 @@ public static class AssetTypeCatalog
         "EV charging station", "EV charging stations", "Transportation", AssetCategory.Mobility, 12,
     [
         Sdm("Transportation", "capacity", Integer, "Vehicles at once", min: 1, max: 100),
-        Sdm("Transportation", "socketType", Text, "Socket type", allowed: ["Type2", "CCS/SAE", "CHAdeMO", "Schuko", "Tesla"]),
+        Sdm("Transportation", "socketType", Text, "Socket type", allowed: ["Type2", "CCS/SAE", "CHAdeMO", "Schuko", "Tesla", "Caravan_Mains_Socket", "Dual_CHAdeMO", "Dual_J-1772", "Dual_Mennekes", "J-1772", "Mennekes", "Other", "Type3", "Wall_Euro"]),
         Own("chargingPower", Number, "Power per socket", "KWT", "kW", 1, 400),
         Sdm("Transportation", "operator", Text, "Operator"),
     ]);
@@ -105,8 +117,8 @@ public static class AssetTypeCatalog
     public static readonly AssetType PointOfInterest = new("PointOfInterest", CityTwinTerms.Sdm("PointOfInterest", "PointOfInterest"),
         "Point of interest", "Points of interest", "PointOfInterest", AssetCategory.Amenities, 25,
     [
-        Sdm("PointOfInterest", "category", Text, "Category",
-            allowed: ["playground", "bench", "publicToilet", "drinkingFountain", "busShelter", "bikeRack", "monument", "viewpoint"]),
+        // SDM's PointOfInterest categories are open codes (e.g. "113"): free text, the demo uses words.
+        Sdm("PointOfInterest", "category", Text, "Category"),
         Sdm("PointOfInterest", "capacity", Integer, "Capacity", min: 0, max: 10_000),
     ]);
 

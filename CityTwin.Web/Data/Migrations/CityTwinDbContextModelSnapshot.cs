@@ -374,6 +374,33 @@ namespace CityTwin.Web.Data.Migrations
                     b.ToTable("Districts", (string)null);
                 });
 
+            modelBuilder.Entity("CityTwin.Web.Data.Records.ImportMappingRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ImportMappings", (string)null);
+                });
+
             modelBuilder.Entity("CityTwin.Web.Data.Records.KpiDefinitionRecord", b =>
                 {
                     b.Property<string>("Code")

@@ -30,7 +30,7 @@ public enum ImportOutcome
 /// <param name="Target">A lifecycle field (<see cref="ImportTargets.Lifecycle"/>), an attribute or relationship term of
 /// the asset type, <c>attr:term</c> for a new attribute in CityTwin's vocabulary, or <c>attributes</c> for a JSON object
 /// of attributes (CityTwin's CSV export).</param>
-/// <param name="Values">Optional translation of source values (e.g. "VACANT SITE" → "vacant").</param>
+/// <param name="Values">Optional translation of source values (e.g. "VACANT SITE" → "vacant"; the key "*" stands for any other value).</param>
 /// <param name="EmptyAs">The value an empty cell stands for (e.g. "false" for X-flag columns); empty cells are skipped otherwise.</param>
 public sealed record FieldMapping(string Column, string Target, IReadOnlyDictionary<string, string>? Values = null, string? EmptyAs = null);
 

@@ -143,13 +143,21 @@ public static class ImportTargets
 
         if (target.StartsWith(NewAttributePrefix, StringComparison.Ordinal))
         {
-            var term = target[NewAttributePrefix.Length..].Trim();
+            // attr:term or attr:term:text|number|integer|boolean|date (the type, when inference would guess wrong: postal codes)
+            var spec = target[NewAttributePrefix.Length..].Split(':', 2, StringSplitOptions.TrimEntries);
+            var term = spec[0];
             if (term.Length == 0 || !term.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-'))
             {
                 throw new FormatException($"'{term}' is not a valid attribute name (letters, digits, _ and -).");
             }
 
-            draft.Attributes[CityTwinTerms.Own(term)] = ImportValues.Infer(text);
+            draft.Attributes[CityTwinTerms.Own(term)] = spec.Length == 1 ? ImportValues.Infer(text) : spec[1].ToUpperInvariant() switch
+            {
+                "TEXT" => AttributeValue.OfText(text.Trim()),
+                var kind => ImportValues.ForDefinition(new AttributeDefinition(term, CityTwinTerms.Own(term),
+                    Enum.TryParse<AttributeDataType>(kind, ignoreCase: true, out var dataType) ? dataType : throw new FormatException($"'{spec[1]}' is not a data type (text, number, integer, boolean, date)."),
+                    term), text),
+            };
             return;
         }
 

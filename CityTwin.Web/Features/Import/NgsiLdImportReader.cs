@@ -54,6 +54,8 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
             var root = doc.RootElement.Clone();
             return root.ValueKind switch
             {
+                JsonValueKind.Object when root.TryGetProperty("type", out var t) && t.GetString() == "FeatureCollection" &&
+                    root.TryGetProperty("features", out var features) && features.ValueKind == JsonValueKind.Array => [.. features.EnumerateArray()],
                 JsonValueKind.Array => [.. root.EnumerateArray()],
                 JsonValueKind.Object => [root],
                 _ => throw new ImportFileException("An NGSI-LD file holds an entity object, an array of entities or one entity per line (NDJSON)."),
@@ -90,6 +92,7 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
     public async Task<AssetDraft> ReadAsync(JsonElement entity, int row, ImportRequest request, CrsTransform crs, CancellationToken ct)
     {
         var draft = new AssetDraft(row);
+        entity = FromFeature(entity);
         if (entity.ValueKind != JsonValueKind.Object)
         {
             draft.Error("entity", Short(entity), "An entity is a JSON object.");
@@ -103,18 +106,6 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
         }
 
         var id = idElement.GetString()!;
-        if (!Uri.TryCreate(id, UriKind.Absolute, out _) && id.Contains(':', StringComparison.Ordinal))
-        {
-            id = "urn:ngsi-ld:" + id; // NGSI-v2 ids such as "streetlight:guadalajara:4567"
-        }
-
-        if (!AssetId.IsValid(id, out var idError))
-        {
-            draft.Error("id", id, idError);
-            return draft;
-        }
-
-        draft.Id = id;
         JsonLdContext context;
         var hasOwnContext = entity.TryGetProperty("@context", out var ownContext);
         try
@@ -150,6 +141,19 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
             return draft;
         }
 
+        if (!IsUri(id))
+        {
+            // NGSI-v2 ids ("streetlight:guadalajara:4567", "FlowerBed-345") become URNs of the entity's type
+            id = $"urn:ngsi-ld:{type.Name}:{id}";
+        }
+
+        if (!AssetId.IsValid(id, out var idError))
+        {
+            draft.Error("id", id, idError);
+            return draft;
+        }
+
+        draft.Id = id;
         draft.Type = type;
         draft.FallbackName = $"{type.Label} {LocalPart(id, type.Name)}";
         if (request.ValidateSchemas && schemas.HasSchema(type.Name) && !IsCityTwinPayload(hasOwnContext ? ownContext : default, request.ContextUrl))
@@ -179,6 +183,40 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
         }
 
         return draft;
+    }
+
+    /// <summary>An NGSI-LD id: a URN or an http(s) IRI (NGSI-v2 ids such as "streetlight:guadalajara:4567" are not).</summary>
+    private static bool IsUri(string id) =>
+        id.StartsWith("urn:", StringComparison.OrdinalIgnoreCase) || id.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ||
+        id.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An entity in the NGSI-LD GeoJSON representation (a Feature) back in entity form.</summary>
+    private static JsonElement FromFeature(JsonElement entity)
+    {
+        if (entity.ValueKind != JsonValueKind.Object || !entity.TryGetProperty("type", out var t) || t.GetString() != "Feature" ||
+            !entity.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            return entity;
+        }
+
+        var node = System.Text.Json.Nodes.JsonNode.Parse(properties.GetRawText())!.AsObject();
+        if (entity.TryGetProperty("id", out var id))
+        {
+            node["id"] = System.Text.Json.Nodes.JsonNode.Parse(id.GetRawText());
+        }
+
+        if (!node.ContainsKey("location") && entity.TryGetProperty("geometry", out var geometry) && geometry.ValueKind == JsonValueKind.Object)
+        {
+            node["location"] = System.Text.Json.Nodes.JsonNode.Parse(geometry.GetRawText());
+        }
+
+        if (entity.TryGetProperty("@context", out var context))
+        {
+            node["@context"] = System.Text.Json.Nodes.JsonNode.Parse(context.GetRawText());
+        }
+
+        using var doc = JsonDocument.Parse(node.ToJsonString());
+        return doc.RootElement.Clone();
     }
 
     private static bool IsCityTwinPayload(JsonElement ownContext, string? link)
@@ -220,7 +258,7 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
 
         if (Lifecycle.TryGetValue(iri, out var field))
         {
-            ImportTargets.SetLifecycle(draft, field, attribute.Value.ValueKind == JsonValueKind.String ? attribute.Value.GetString()!
+            ImportTargets.SetLifecycle(draft, ImportTargets.LifecycleKey(field) ?? field, attribute.Value.ValueKind == JsonValueKind.String ? attribute.Value.GetString()!
                 : field == "address" && attribute.Value.ValueKind == JsonValueKind.Object ? FormatAddress(attribute.Value)
                 : attribute.Value.ValueKind == JsonValueKind.Null ? "" : attribute.Value.GetRawText());
             return;
@@ -235,8 +273,10 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
                 ? attribute.Value.EnumerateArray().Select(t => t.GetString() ?? throw new FormatException("A relationship object is an entity id."))
                 : [attribute.Value.GetString() ?? throw new FormatException("A relationship object is an entity id.")];
             var list = new List<string>();
-            foreach (var target in targets)
+            foreach (var given in targets)
             {
+                // NGSI-v2 payloads point at v2 ids ("wastecontainer-Osuna-100"): keep them as URNs
+                var target = IsUri(given) ? given : "urn:ngsi-ld:" + given;
                 if (!AssetId.IsValid(target, out var error))
                 {
                     throw new FormatException($"'{target}' is not an entity id: {error}");

@@ -277,6 +277,8 @@ public sealed class TabularFile
                             cells[index[prop.Name]] = prop.Value.ValueKind switch
                             {
                                 JsonValueKind.String => prop.Value.GetString(),
+                                JsonValueKind.Object when prop.Value.TryGetProperty("@value", out var literal) =>
+                                    literal.ValueKind == JsonValueKind.String ? literal.GetString() : literal.GetRawText(),
                                 JsonValueKind.Null or JsonValueKind.Undefined => null,
                                 _ => prop.Value.GetRawText(),
                             };

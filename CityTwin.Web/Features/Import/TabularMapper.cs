@@ -92,8 +92,10 @@ public static partial class TabularMapper
 
             if (field.Values is { Count: > 0 } values)
             {
+                // exact match, then case-insensitive, then the "*" entry (any other value), else the value itself
                 value = values.TryGetValue(value, out var mapped) ? mapped
-                    : values.FirstOrDefault(v => string.Equals(v.Key, value, StringComparison.OrdinalIgnoreCase)).Value ?? value;
+                    : values.FirstOrDefault(v => string.Equals(v.Key, value, StringComparison.OrdinalIgnoreCase)).Value
+                      ?? values.GetValueOrDefault("*") ?? value;
             }
 
             Apply(draft, type, field.Column, field.Target, value, cityTwin);
@@ -211,6 +213,11 @@ public static partial class TabularMapper
         }
 
         var idColumn = Find(["id", "entityId", "urn"], c => Values(c).All(v => v is not null && AssetId.IsValid(v, out _) && v.StartsWith("urn:", StringComparison.Ordinal)));
+        if (idColumn is null && file.Rows.Count > 0 && file.Rows.All(r => r.FeatureId is { } f && f.StartsWith("urn:", StringComparison.Ordinal) && AssetId.IsValid(f, out _)))
+        {
+            idColumn = FeatureIdColumn;
+        }
+
         string? keyColumn = null;
         if (idColumn is null)
         {

@@ -38,11 +38,19 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer realm=\"CityTwin\"";
-        return Task.CompletedTask;
+        // A body keeps the status-code pages from re-executing the request as a (form-posting) page.
+        await Results.Problem("Send an API key: Authorization: Bearer <key>.", statusCode: StatusCodes.Status401Unauthorized, title: "API key required")
+            .ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        await Results.Problem("This API key may not do that (it needs write scope).", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
+            .ExecuteAsync(Context);
     }
 }
 

@@ -1,0 +1,70 @@
+using System.Text;
+using CityTwin.Web.Features.Import;
+
+namespace CityTwin.Tests.Import;
+
+public sealed class ImportValueTests
+{
+    [Theory]
+    [InlineData("12,5", 12.5)]
+    [InlineData("1.234,5", 1234.5)]
+    [InlineData("1,234.5", 1234.5)]
+    [InlineData(" 7 ", 7)]
+    [InlineData("1'250.75", 1250.75)]
+    public void Numbers_WithDecimalCommasAndSeparators(string text, double expected)
+    {
+        Assert.True(ImportValues.TryNumber(text, out var value));
+        Assert.Equal(expected, value, 9);
+    }
+
+    [Theory]
+    [InlineData("X", true)]
+    [InlineData("ja", true)]
+    [InlineData("no", false)]
+    [InlineData("0", false)]
+    public void Booleans_IncludingXFlags(string text, bool expected)
+    {
+        Assert.True(ImportValues.TryBoolean(text, out var value));
+        Assert.Equal(expected, value);
+    }
+
+    [Fact]
+    public void Dates_IsoAndEuropean()
+    {
+        Assert.True(ImportValues.TryDate("24.09.2020 00:00", out var d));
+        Assert.Equal(new DateOnly(2020, 9, 24), d);
+        Assert.True(ImportValues.TryDate("2021-03-29", out var iso));
+        Assert.Equal(new DateOnly(2021, 3, 29), iso);
+        Assert.False(ImportValues.TryDate("next tuesday", out _));
+    }
+
+    [Fact]
+    public void Csv_Windows1252AndSemicolons_AreDetected()
+    {
+        var bytes = Encoding.GetEncoding("ISO-8859-1").GetBytes("name;höhe\n\"Zürich; Platz\";12,5\nGenève;3\n");
+        var file = TabularFile.Read(ImportFormat.Csv, bytes);
+        Assert.Equal(';', file.Delimiter);
+        Assert.Contains("1252", file.EncodingName, StringComparison.Ordinal);
+        Assert.Equal(["name", "höhe"], file.Columns);
+        Assert.Equal("Zürich; Platz", file.Cell(file.Rows[0], "name"));
+        Assert.Equal("12,5", file.Cell(file.Rows[0], "höhe"));
+        Assert.Equal(3, file.Rows[1].Number); // spreadsheet line numbers: the header is line 1
+    }
+
+    [Fact]
+    public void Csv_Utf8Bom_IsStripped()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("id,name\n1,Ärger\n")).ToArray();
+        var file = TabularFile.Read(ImportFormat.Csv, bytes);
+        Assert.Equal("id", file.Columns[0]);
+        Assert.Equal("UTF-8 with BOM", file.EncodingName);
+        Assert.Equal("Ärger", file.Cell(file.Rows[0], "name"));
+    }
+
+    [Fact]
+    public void Csv_BinaryOrDuplicateHeaders_AreRefused()
+    {
+        Assert.Throws<ImportFileException>(() => TabularFile.Read(ImportFormat.Csv, new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF }));
+        Assert.Throws<ImportFileException>(() => TabularFile.Read(ImportFormat.Csv, Encoding.UTF8.GetBytes("a,a\n1,2\n")));
+    }
+}
