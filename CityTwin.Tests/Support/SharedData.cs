@@ -20,6 +20,14 @@ public static class SharedData
             }
         }
 
-        throw new DirectoryNotFoundException("../shared/data was not found above the test binaries.");
+        foreach (var fallback in new[] { Environment.GetEnvironmentVariable("CITYTWIN_SHARED_DATA"), "/work/shared/data" })
+        {
+            if (fallback is not null && File.Exists(System.IO.Path.Combine(fallback, "README.md")))
+            {
+                return fallback;
+            }
+        }
+
+        throw new DirectoryNotFoundException("../shared/data was not found above the test binaries (set CITYTWIN_SHARED_DATA).");
     }
 }
