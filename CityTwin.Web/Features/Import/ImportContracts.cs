@@ -10,6 +10,53 @@ public enum ImportFormat
     Csv,
 }
 
+/// <summary>Format names of the import API and the guess from a file name (and, when given, the file's first bytes).</summary>
+public static class ImportFormats
+{
+    public static bool TryParse(string? text, out ImportFormat format)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "ngsi-ld" or "ngsild" or "json-ld" or "jsonld" or "sdm":
+                format = ImportFormat.NgsiLd;
+                return true;
+            case "geojson":
+                format = ImportFormat.GeoJson;
+                return true;
+            case "csv":
+                format = ImportFormat.Csv;
+                return true;
+            default:
+                format = default;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// .csv/.tsv/.txt → CSV, .geojson → GeoJSON, .json/.jsonld/.ndjson → NGSI-LD unless the content is a plain
+    /// FeatureCollection (features with properties and no @context).
+    /// </summary>
+    public static bool TryGuess(string fileName, ReadOnlySpan<byte> content, out ImportFormat format)
+    {
+        switch (Path.GetExtension(fileName).ToLowerInvariant())
+        {
+            case ".csv" or ".tsv" or ".txt":
+                format = ImportFormat.Csv;
+                return true;
+            case ".geojson":
+                format = ImportFormat.GeoJson;
+                return true;
+            case ".json" or ".jsonld" or ".ndjson":
+                format = content.IndexOf("FeatureCollection"u8) >= 0 && content.IndexOf("\"properties\""u8) >= 0 && content.IndexOf("\"@context\""u8) < 0
+                    ? ImportFormat.GeoJson : ImportFormat.NgsiLd;
+                return true;
+            default:
+                format = default;
+                return false;
+        }
+    }
+}
+
 public enum ImportMode
 {
     DryRun,

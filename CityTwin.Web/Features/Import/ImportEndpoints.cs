@@ -25,25 +25,6 @@ public static class ImportEndpoints
         return app;
     }
 
-    public static bool TryParseFormat(string? text, out ImportFormat format)
-    {
-        switch (text?.Trim().ToLowerInvariant())
-        {
-            case "ngsi-ld" or "ngsild" or "json-ld" or "jsonld" or "sdm":
-                format = ImportFormat.NgsiLd;
-                return true;
-            case "geojson":
-                format = ImportFormat.GeoJson;
-                return true;
-            case "csv":
-                format = ImportFormat.Csv;
-                return true;
-            default:
-                format = default;
-                return false;
-        }
-    }
-
     private static async Task<IResult> ImportAsync(HttpContext context, ImportService imports, ImportMappingStore mappings)
     {
         if (!context.Request.HasFormContentType)
@@ -72,7 +53,7 @@ public static class ImportEndpoints
             return Problem($"The file is larger than {ImportService.MaxFileBytes / 1024 / 1024} MB.", "File too large", StatusCodes.Status413PayloadTooLarge);
         }
 
-        if (!TryParseFormat(form["format"], out var format) && !TryGuess(file.FileName, out format))
+        if (!ImportFormats.TryParse(form["format"], out var format) && !ImportFormats.TryGuess(file.FileName, [], out format))
         {
             return Problem("format must be one of: ngsi-ld, geojson, csv.", "Invalid format", StatusCodes.Status400BadRequest);
         }
@@ -137,19 +118,6 @@ public static class ImportEndpoints
     }
 
     private static bool IsTrue(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is "true" or "1" or "on" or "yes";
-
-    private static bool TryGuess(string fileName, out ImportFormat format)
-    {
-        var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        format = extension switch
-        {
-            ".csv" or ".tsv" or ".txt" => ImportFormat.Csv,
-            ".geojson" => ImportFormat.GeoJson,
-            ".jsonld" or ".ndjson" or ".json" => ImportFormat.NgsiLd,
-            _ => (ImportFormat)(-1),
-        };
-        return Enum.IsDefined(format);
-    }
 
     private static IResult Problem(string detail, string title, int status) => Results.Problem(detail, statusCode: status, title: title);
 }

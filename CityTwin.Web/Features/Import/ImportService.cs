@@ -31,9 +31,6 @@ public sealed class ImportService(
     /// <summary>The largest file accepted (bytes).</summary>
     public const long MaxFileBytes = 100L * 1024 * 1024;
 
-    /// <summary>Reads a tabular file for the mapping step of the wizard.</summary>
-    public static TabularFile ReadTabular(ImportFormat format, ReadOnlyMemory<byte> bytes) => TabularFile.Read(format, bytes);
-
     public async Task<ImportReport> RunAsync(ReadOnlyMemory<byte> bytes, ImportRequest request, ChangeActor actor,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {

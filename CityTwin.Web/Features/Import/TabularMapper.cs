@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -292,6 +291,4 @@ public static partial class TabularMapper
 
     [GeneratedRegex(@"^\s*-?\d+(\.\d+)?\s*[,; ]\s*-?\d+(\.\d+)?\s*$")]
     private static partial Regex LatLonPair();
-
-    internal static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
 }

@@ -25,24 +25,35 @@ public sealed class ContextResolver(IHttpClientFactory httpFactory, ILogger<Cont
     /// <summary>CityTwin's context followed by the core context: the default for files that carry none.</summary>
     public JsonLdContext CityTwinDefault => _resolved.GetOrAdd("citytwin", _ => new JsonLdContext.Builder().Add(CityTwinContext.Terms).Add(Core.Value).Build());
 
-    public async Task<JsonLdContext> ResolveAsync(JsonElement context, CancellationToken ct = default)
+    public Task<JsonLdContext> ResolveAsync(JsonElement context, CancellationToken ct = default) =>
+        ResolveAsync(context.GetRawText(), (builder, token) => AddAsync(builder, context, 0, token), ct);
+
+    /// <summary>The context of a Link header (or one chosen by the user).</summary>
+    public Task<JsonLdContext> ResolveUrlAsync(string url, CancellationToken ct = default) =>
+        ResolveAsync("link:" + url, (builder, token) => AddUrlAsync(builder, url, 0, token), ct);
+
+    private async Task<JsonLdContext> ResolveAsync(string key, Func<JsonLdContext.Builder, CancellationToken, Task> add, CancellationToken ct)
     {
-        var key = context.GetRawText();
         if (_resolved.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
         var builder = new JsonLdContext.Builder();
-        await AddAsync(builder, context, 0, ct);
+        await add(builder, ct);
         builder.Add(Core.Value);
         return _resolved.GetOrAdd(key, builder.Build());
     }
 
-    public Task<JsonLdContext> ResolveUrlAsync(string url, CancellationToken ct = default)
+    private async Task AddUrlAsync(JsonLdContext.Builder builder, string url, int depth, CancellationToken ct)
     {
-        using var doc = JsonDocument.Parse(JsonSerializer.Serialize(url));
-        return ResolveAsync(doc.RootElement.Clone(), ct);
+        if (IsCityTwin(url))
+        {
+            builder.Add(CityTwinContext.Terms);
+            return;
+        }
+
+        await AddAsync(builder, await DocumentAsync(url, ct), depth + 1, ct);
     }
 
     private async Task AddAsync(JsonLdContext.Builder builder, JsonElement context, int depth, CancellationToken ct)
@@ -55,14 +66,7 @@ public sealed class ContextResolver(IHttpClientFactory httpFactory, ILogger<Cont
         switch (context.ValueKind)
         {
             case JsonValueKind.String:
-                var url = context.GetString()!;
-                if (IsCityTwin(url))
-                {
-                    builder.Add(CityTwinContext.Terms);
-                    return;
-                }
-
-                await AddAsync(builder, await DocumentAsync(url, ct), depth + 1, ct);
+                await AddUrlAsync(builder, context.GetString()!, depth, ct);
                 return;
             case JsonValueKind.Array:
                 foreach (var item in context.EnumerateArray())

@@ -26,8 +26,6 @@ public sealed class JsonLdContext
 
     public string? Vocab { get; }
 
-    public int TermCount => _terms.Count;
-
     /// <summary>Expands a term, compact IRI or absolute IRI used as a key or type.</summary>
     public string Expand(string term)
     {
@@ -62,8 +60,6 @@ public sealed class JsonLdContext
 
         return Vocab is not null && iri.StartsWith(Vocab, StringComparison.Ordinal) && iri.Length > Vocab.Length ? iri[Vocab.Length..] : iri;
     }
-
-    public bool Defines(string term) => _terms.ContainsKey(term);
 
     /// <summary>Accumulates context definitions in order (later definitions win, as in JSON-LD).</summary>
     public sealed class Builder
