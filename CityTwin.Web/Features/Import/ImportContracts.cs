@@ -57,6 +57,7 @@ public static class ImportFormats
     }
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<ImportMode>))]
 public enum ImportMode
 {
     DryRun,
