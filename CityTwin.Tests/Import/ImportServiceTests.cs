@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CityTwin.Domain.Assets;
+using CityTwin.Domain.Geography;
 using CityTwin.Domain.History;
 using CityTwin.Tests.Support;
 using CityTwin.Web.Data;
@@ -161,6 +162,15 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
         Assert.Equal(2, report.Rejected);
         Assert.Contains(report.Issues, i => i.Row == 3 && i.Reason.Contains("swapped", StringComparison.Ordinal));
         Assert.Contains(report.Issues, i => i.Row == 4 && i.Reason.Contains("outside the city", StringComparison.Ordinal));
+
+        // Committed without a district column, the asset lands in the district whose boundary holds it.
+        await Imports.RunAsync(Encoding.UTF8.GetBytes(csv), request with { Mode = ImportMode.Commit }, Tester);
+        await using var db = await DbAsync();
+        var inside = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == "urn:ngsi-ld:PointOfInterest:extent-A");
+        Assert.NotNull(inside.DistrictCode);
+        var boundary = await db.Districts.Where(d => d.Code == inside.DistrictCode).Select(d => d.Boundary).SingleAsync();
+        Assert.True(GeoJson.Read(boundary).Covers(new GeoPosition(4.4712, 50.9012)));
+        Assert.Equal(1, (await Imports.RunAsync(Encoding.UTF8.GetBytes(csv), request, Tester)).Unchanged);
     }
 
     private static readonly string[] NotAssets = ["AirQualityObserved", "KeyPerformanceIndicator", "NoiseLevelObserved", "TrafficFlowObserved", "WeatherObserved"];

@@ -147,7 +147,7 @@ public sealed class ImportService(
     private async Task<(List<AssetImportWrite>, List<ImportRowResult>)> CheckAsync(List<AssetDraft> drafts, ImportRequest request, ChangeActor actor,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var (districts, extent) = await CityAsync(ct);
+        var (districts, areas, extent) = await CityAsync(ct);
         var existing = await ExistingAsync(drafts.Where(d => !d.HasErrors && d.Id is not null).Select(d => d.Id!).Distinct().ToList(), ct);
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -197,6 +197,13 @@ public sealed class ImportService(
             {
                 var working = before is null ? null : Asset.FromState(before.ToState());
                 var asset = draft.ApplyTo(working, now, today);
+                if (asset.DistrictCode is null && asset.Geometry is { } located &&
+                    areas.FirstOrDefault(a => a.Boundary.Covers(located.Anchor)) is { Code: { } derived })
+                {
+                    // No district in the file: the district whose boundary holds the asset.
+                    asset.AssignTo(asset.Department, derived);
+                }
+
                 var changes = before is null ? AssetStore.CreationChanges(asset) : AssetDiff.Compare(before.ToState(), asset.ToState());
                 if (before is not null && changes.Count == 0)
                 {
@@ -239,11 +246,12 @@ public sealed class ImportService(
         return result;
     }
 
-    /// <summary>District codes, and the city's extent: the districts' bounds (else the assets') with a margin.</summary>
-    private async Task<(HashSet<string> Districts, GeoBounds? Extent)> CityAsync(CancellationToken ct)
+    /// <summary>District codes and boundaries, and the city's extent: the districts' bounds (else the assets') with a margin.</summary>
+    private async Task<(HashSet<string> Districts, List<(string Code, AssetGeometry Boundary)> Areas, GeoBounds? Extent)> CityAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var districts = await db.Districts.AsNoTracking().Select(d => new { d.Code, d.MinLon, d.MinLat, d.MaxLon, d.MaxLat }).ToListAsync(ct);
+        var districts = await db.Districts.AsNoTracking().OrderBy(d => d.Code)
+            .Select(d => new { d.Code, d.Boundary, d.MinLon, d.MinLat, d.MaxLon, d.MaxLat }).ToListAsync(ct);
         double? w = null, s = null, e = null, n = null;
         if (districts.Count > 0)
         {
@@ -266,6 +274,19 @@ public sealed class ImportService(
             extent = new GeoBounds(Math.Max(-180, west - mx), Math.Max(-90, south - my), Math.Min(180, east + mx), Math.Min(90, north + my));
         }
 
-        return (districts.Select(d => d.Code).ToHashSet(StringComparer.Ordinal), extent);
+        var areas = new List<(string, AssetGeometry)>();
+        foreach (var d in districts)
+        {
+            try
+            {
+                areas.Add((d.Code, GeoJson.Read(d.Boundary)));
+            }
+            catch (Exception error) when (error is DomainException or System.Text.Json.JsonException)
+            {
+                logger.LogWarning("District {Code} has an unreadable boundary: {Message}", d.Code, error.Message);
+            }
+        }
+
+        return (districts.Select(d => d.Code).ToHashSet(StringComparer.Ordinal), areas, extent);
     }
 }

@@ -59,14 +59,22 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             : await WriteJsonAsync(request, output, ct);
     }
 
-    /// <summary>Rows of the selection in key order, read in batches (constant memory), written from their stored shape.</summary>
-    private async IAsyncEnumerable<AssetRecord> RowsAsync(ExportRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+
+    /// <summary>
+    /// Rows of the selection in key order, read in batches of <see cref="BatchSize"/> (constant memory). The filter is
+    /// EF's (one definition for the list, bulk edit and export); the rows are read from EF's command with a plain data
+    /// reader, so no entity is materialised or tracked.
+    /// </summary>
+    private async IAsyncEnumerable<ExportRow> RowsAsync(ExportRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var rows = new List<ExportRow>(BatchSize);
+        var pool = new List<ExportRow>(BatchSize);
         long after = 0;
         while (true)
         {
-            List<AssetRecord> batch;
+            pool.AddRange(rows);
+            rows.Clear();
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
                 var query = RegistryQueryService.Filter(db, request.Filter with { AsOf = null }, today).Where(a => a.Seq > after);
@@ -75,62 +83,68 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
                     query = query.Where(a => a.Publication == "Public");
                 }
 
-                // Only the exported columns; links of the whole batch in one query.
-                batch = await query.OrderBy(a => a.Seq).Take(BatchSize).Select(a => new AssetRecord
+                var projected = query.OrderBy(a => a.Seq).Take(BatchSize).Select(a => new
                 {
-                    Seq = a.Seq, Id = a.Id, Type = a.Type, TypeIri = a.TypeIri, Name = a.Name, Description = a.Description, Status = a.Status,
-                    Condition = a.Condition, InspectedOn = a.InspectedOn, InstalledOn = a.InstalledOn, ExpectedLifeYears = a.ExpectedLifeYears,
-                    ReplacementCost = a.ReplacementCost, Criticality = a.Criticality, Department = a.Department, DistrictCode = a.DistrictCode,
-                    Address = a.Address, Geometry = a.Geometry, MinLon = a.MinLon, MinLat = a.MinLat, MaxLon = a.MaxLon, MaxLat = a.MaxLat,
-                    Publication = a.Publication, Attributes = a.Attributes, AttributePublication = a.AttributePublication,
-                }).ToListAsync(ct);
-                if (batch.Count > 0)
+                    a.Seq, a.Id, a.Type, a.TypeIri, a.Name, a.Description, a.Status, a.Condition, a.InspectedOn, a.InstalledOn,
+                    a.ExpectedLifeYears, a.ReplacementCost, a.Criticality, a.Department, a.DistrictCode, a.Address, a.Geometry,
+                    a.MinLon, a.MinLat, a.MaxLon, a.MaxLat, a.Publication, a.Attributes, a.AttributePublication,
+                });
+                await db.Database.OpenConnectionAsync(ct);
+                await using (var command = projected.CreateDbCommand())
+                await using (var reader = await command.ExecuteReaderAsync(ct))
                 {
-                    var ids = batch.Select(b => b.Id).ToList();
-                    var links = await db.AssetLinks.AsNoTracking().Where(l => ids.Contains(l.AssetId)).ToListAsync(ct);
-                    var byAsset = links.ToLookup(l => l.AssetId, StringComparer.Ordinal);
-                    foreach (var record in batch)
+                    var columns = ExportRow.Columns.Of(reader);
+                    while (await reader.ReadAsync(ct))
                     {
-                        record.Links = [.. byAsset[record.Id]];
+                        ExportRow row;
+                        if (pool.Count > 0)
+                        {
+                            row = pool[^1];
+                            pool.RemoveAt(pool.Count - 1);
+                        }
+                        else
+                        {
+                            row = new ExportRow();
+                        }
+
+                        row.Read(reader, columns);
+                        rows.Add(row);
+                    }
+                }
+
+                if (rows.Count > 0)
+                {
+                    var byId = rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
+                    var ids = byId.Keys.ToList();
+                    var links = await db.AssetLinks.AsNoTracking().Where(l => ids.Contains(l.AssetId))
+                        .OrderBy(l => l.AssetId).ThenBy(l => l.Iri).ThenBy(l => l.TargetId).Select(l => new { l.AssetId, l.Iri, l.TargetId }).ToListAsync(ct);
+                    foreach (var link in links)
+                    {
+                        byId[link.AssetId].Links.Add((link.Iri, link.TargetId));
                     }
                 }
             }
 
-            if (batch.Count == 0)
+            if (rows.Count == 0)
             {
                 yield break;
             }
 
-            foreach (var record in batch)
+            foreach (var row in rows)
             {
-                yield return record;
+                yield return row;
             }
 
-            after = batch[^1].Seq;
+            after = rows[^1].Seq;
         }
     }
-
-    /// <summary>The effective publication of one stored attribute: its own class, else its definition's default, never more public than the asset.</summary>
-    private static bool Visible(AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, string iri, bool publicOnly)
-    {
-        if (!publicOnly)
-        {
-            return true;
-        }
-
-        var own = overrides.TryGetValue(iri, out var p) ? p : type?.FindAttribute(iri)?.DefaultPublication ?? PublicationClass.Public;
-        return own == PublicationClass.Public && r.Publication == nameof(PublicationClass.Public);
-    }
-
-    private static Dictionary<string, PublicationClass> Overrides(AssetRecord r) =>
-        r.AttributePublication is "{}" or "" ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(r.AttributePublication)!
-            .ToDictionary(p => p.Key, p => Enum.Parse<PublicationClass>(p.Value), StringComparer.Ordinal);
 
     private async Task<int> WriteJsonAsync(ExportRequest request, Stream output, CancellationToken ct)
     {
         var count = 0;
-        await using var w = new Utf8JsonWriter(output);
+        await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         var geoJson = request.Format == ExportFormat.GeoJson;
+        var keyValues = request.Format == ExportFormat.NgsiLdKeyValues;
         if (geoJson)
         {
             w.WriteStartObject();
@@ -143,18 +157,18 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         var contextUrl = JsonEncodedText.Encode(request.ContextUrl);
+        var buffer = new StoredJson();
         await foreach (var r in RowsAsync(request, ct))
         {
-            var type = AssetTypeCatalog.Find(r.Type);
-            var overrides = Overrides(r);
-            using var attributes = JsonDocument.Parse(r.Attributes);
+            var visibility = new Visibility(r, request.PublicOnly);
+            buffer.Load(r.Attributes);
             if (geoJson)
             {
-                WriteFeature(w, r, type, overrides, attributes.RootElement, request.PublicOnly);
+                WriteFeature(w, r, buffer, visibility);
             }
             else
             {
-                WriteEntity(w, r, type, overrides, attributes.RootElement, request.PublicOnly, request.Format == ExportFormat.NgsiLdKeyValues, contextUrl);
+                WriteEntity(w, r, buffer, visibility, keyValues, contextUrl);
             }
 
             if (++count % 500 == 0)
@@ -173,12 +187,12 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         return count;
     }
 
-    private static void WriteFeature(Utf8JsonWriter w, AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, JsonElement attributes, bool publicOnly)
+    private static void WriteFeature(Utf8JsonWriter w, ExportRow r, StoredJson attributes, Visibility visibility)
     {
         w.WriteStartObject();
-        w.WriteString("type", "Feature");
-        w.WriteString("id", r.Id);
-        w.WritePropertyName("geometry");
+        w.WriteString(Names.Type, Names.Feature);
+        w.WriteString(Names.Id, r.Id);
+        w.WritePropertyName(Names.Geometry);
         if (r.Geometry is { } g)
         {
             w.WriteRawValue(g, skipInputValidation: true);
@@ -188,54 +202,24 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             w.WriteNullValue();
         }
 
-        w.WriteStartObject("properties");
-        w.WriteString("type", r.Type);
-        foreach (var (term, value) in LifecycleValues(r, publicOnly))
-        {
-            WriteScalar(w, term, value);
-        }
-
-        foreach (var attribute in attributes.EnumerateObject())
-        {
-            if (Visible(r, type, overrides, attribute.Name, publicOnly))
-            {
-                w.WritePropertyName(CityTwinContext.Compact(attribute.Name));
-                attribute.Value.GetProperty("value").WriteTo(w);
-            }
-        }
-
-        foreach (var group in r.Links.Where(l => Visible(r, type, overrides, l.Iri, publicOnly)).GroupBy(l => l.Iri))
-        {
-            WriteTargets(w, CityTwinContext.Compact(group.Key), group);
-        }
-
+        w.WriteStartObject(Names.Properties);
+        w.WriteString(Names.Type, r.Type);
+        WriteLifecycle(w, r, visibility.PublicOnly, normalized: false);
+        attributes.WriteAttributes(w, visibility, valuesOnly: true);
+        WriteLinks(w, r, visibility, normalized: false);
         w.WriteEndObject();
         w.WriteEndObject();
     }
 
-    private static void WriteEntity(Utf8JsonWriter w, AssetRecord r, AssetType? type, Dictionary<string, PublicationClass> overrides, JsonElement attributes,
-        bool publicOnly, bool keyValues, JsonEncodedText contextUrl)
+    private static void WriteEntity(Utf8JsonWriter w, ExportRow r, StoredJson attributes, Visibility visibility, bool keyValues, JsonEncodedText contextUrl)
     {
         w.WriteStartObject();
-        w.WriteString("id", r.Id);
-        w.WriteString("type", CityTwinContext.Compact(r.TypeIri));
-        foreach (var (term, value) in LifecycleValues(r, publicOnly))
-        {
-            if (keyValues)
-            {
-                WriteScalar(w, term, value);
-                continue;
-            }
-
-            w.WriteStartObject(term);
-            w.WriteString("type", "Property");
-            WriteScalar(w, "value", value);
-            w.WriteEndObject();
-        }
-
+        w.WriteString(Names.Id, r.Id);
+        w.WriteString(Names.Type, CompactName(r.TypeIri));
+        WriteLifecycle(w, r, visibility.PublicOnly, normalized: !keyValues);
         if (r.Geometry is { } g)
         {
-            w.WritePropertyName("location");
+            w.WritePropertyName(Names.Location);
             if (keyValues)
             {
                 w.WriteRawValue(g, skipInputValidation: true);
@@ -243,135 +227,174 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             else
             {
                 w.WriteStartObject();
-                w.WriteString("type", "GeoProperty");
-                w.WritePropertyName("value");
+                w.WriteString(Names.Type, Names.GeoProperty);
+                w.WritePropertyName(Names.Value);
                 w.WriteRawValue(g, skipInputValidation: true);
                 w.WriteEndObject();
             }
         }
 
-        foreach (var attribute in attributes.EnumerateObject())
-        {
-            if (!Visible(r, type, overrides, attribute.Name, publicOnly))
-            {
-                continue;
-            }
-
-            w.WritePropertyName(CityTwinContext.Compact(attribute.Name));
-            // Stored attributes already have the NGSI-LD normalized shape {type, value, unitCode}.
-            (keyValues ? attribute.Value.GetProperty("value") : attribute.Value).WriteTo(w);
-        }
-
-        foreach (var group in r.Links.Where(l => Visible(r, type, overrides, l.Iri, publicOnly)).GroupBy(l => l.Iri))
-        {
-            if (keyValues)
-            {
-                WriteTargets(w, CityTwinContext.Compact(group.Key), group);
-                continue;
-            }
-
-            w.WriteStartObject(CityTwinContext.Compact(group.Key));
-            w.WriteString("type", "Relationship");
-            WriteTargets(w, "object", group);
-            w.WriteEndObject();
-        }
-
-        w.WriteStartArray("@context");
+        // Stored attributes already have the NGSI-LD normalized shape {type, value, unitCode}.
+        attributes.WriteAttributes(w, visibility, valuesOnly: keyValues);
+        WriteLinks(w, r, visibility, normalized: !keyValues);
+        w.WriteStartArray(Names.Context);
         w.WriteStringValue(contextUrl);
-        w.WriteStringValue(CityTwinContext.CoreContext);
+        w.WriteStringValue(Names.CoreContext);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void WriteTargets(Utf8JsonWriter w, string name, IEnumerable<AssetLinkRecord> targets)
+    /// <summary>Relationships grouped by IRI (links arrive sorted by IRI); one target as a string, several as an array.</summary>
+    private static void WriteLinks(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized)
     {
-        var list = targets.Select(t => t.TargetId).ToList();
-        if (list.Count == 1)
+        var links = r.Links;
+        for (var i = 0; i < links.Count;)
         {
-            w.WriteString(name, list[0]);
-            return;
-        }
+            var iri = links[i].Iri;
+            var end = i + 1;
+            while (end < links.Count && links[end].Iri == iri)
+            {
+                end++;
+            }
 
-        w.WriteStartArray(name);
-        list.ForEach(w.WriteStringValue);
-        w.WriteEndArray();
+            if (visibility.Visible(iri))
+            {
+                var name = CompactName(iri);
+                if (normalized)
+                {
+                    w.WriteStartObject(name);
+                    w.WriteString(Names.Type, Names.Relationship);
+                    name = Names.Object;
+                }
+
+                if (end - i == 1)
+                {
+                    w.WriteString(name, links[i].Target);
+                }
+                else
+                {
+                    w.WriteStartArray(name);
+                    for (var k = i; k < end; k++)
+                    {
+                        w.WriteStringValue(links[k].Target);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                if (normalized)
+                {
+                    w.WriteEndObject();
+                }
+            }
+
+            i = end;
+        }
     }
 
     /// <summary>The lifecycle fields by CityTwin term; the owner department is internal and left out of public exports.</summary>
-    private static IEnumerable<(string Term, object? Value)> LifecycleValues(AssetRecord r, bool publicOnly)
+    private static void WriteLifecycle(Utf8JsonWriter w, ExportRow r, bool publicOnly, bool normalized)
     {
-        yield return ("name", r.Name);
+        Span<byte> date = stackalloc byte[10];
+        Text(w, Names.Name, r.Name, normalized);
         if (r.Description is { } d)
         {
-            yield return ("description", d);
+            Text(w, Names.Description, d, normalized);
         }
 
         if (r.Address is { } address)
         {
-            yield return ("address", address);
+            Text(w, Names.Address, address, normalized);
         }
 
-        yield return ("lifecycleStatus", r.Status);
+        Text(w, Names.LifecycleStatus, r.Status, normalized);
         if (r.Condition is { } c)
         {
-            yield return ("condition", c);
+            Start(w, Names.Condition, normalized);
+            w.WriteNumberValue(c);
+            End(w, normalized);
         }
 
-        if (r.InspectedOn is { } i)
+        if (r.InspectedOn is { } i && i.TryFormat(date, out var n1, "yyyy-MM-dd", CultureInfo.InvariantCulture))
         {
-            yield return ("inspectedOn", i);
+            Start(w, Names.InspectedOn, normalized);
+            w.WriteStringValue(date[..n1]);
+            End(w, normalized);
         }
 
-        if (r.InstalledOn is { } inst)
+        if (r.InstalledOn is { } inst && inst.TryFormat(date, out var n2, "yyyy-MM-dd", CultureInfo.InvariantCulture))
         {
-            yield return ("installedOn", inst);
+            Start(w, Names.InstalledOn, normalized);
+            w.WriteStringValue(date[..n2]);
+            End(w, normalized);
         }
 
         if (r.ExpectedLifeYears is { } life)
         {
-            yield return ("expectedServiceLife", life);
+            Start(w, Names.ExpectedServiceLife, normalized);
+            w.WriteNumberValue(life);
+            End(w, normalized);
         }
 
         if (r.ReplacementCost is { } cost)
         {
-            yield return ("replacementCost", cost);
+            Start(w, Names.ReplacementCost, normalized);
+            w.WriteNumberValue(cost);
+            End(w, normalized);
         }
 
-        yield return ("criticality", r.Criticality);
+        Start(w, Names.Criticality, normalized);
+        w.WriteNumberValue(r.Criticality);
+        End(w, normalized);
         if (!publicOnly && r.Department is { } dept)
         {
-            yield return ("ownerDepartment", dept);
+            Text(w, Names.OwnerDepartment, dept, normalized);
         }
 
         if (r.DistrictCode is { } district)
         {
-            yield return ("district", district);
+            Text(w, Names.District, district, normalized);
         }
 
-        yield return ("publicationClass", r.Publication);
-    }
+        Text(w, Names.PublicationClass, r.Publication, normalized);
 
-    private static void WriteScalar(Utf8JsonWriter w, string name, object? value)
-    {
-        switch (value)
+        static void Text(Utf8JsonWriter w, JsonEncodedText name, string value, bool normalized)
         {
-            case int i:
-                w.WriteNumber(name, i);
-                break;
-            case double m:
-                w.WriteNumber(name, m);
-                break;
-            case DateOnly date:
-                w.WriteString(name, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                break;
-            case null:
-                w.WriteNull(name);
-                break;
-            default:
-                w.WriteString(name, value.ToString());
-                break;
+            Start(w, name, normalized);
+            w.WriteStringValue(value);
+            End(w, normalized);
+        }
+
+        static void Start(Utf8JsonWriter w, JsonEncodedText name, bool normalized)
+        {
+            if (normalized)
+            {
+                w.WriteStartObject(name);
+                w.WriteString(Names.Type, Names.Property);
+                w.WritePropertyName(Names.Value);
+            }
+            else
+            {
+                w.WritePropertyName(name);
+            }
+        }
+
+        static void End(Utf8JsonWriter w, bool normalized)
+        {
+            if (normalized)
+            {
+                w.WriteEndObject();
+            }
         }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> CompactNames = new(StringComparer.Ordinal);
+
+    /// <summary>The compacted, pre-encoded property name of an IRI (cached: the vocabulary is small).</summary>
+    private static JsonEncodedText CompactName(string iri) =>
+        CompactNames.TryGetValue(iri, out var name) ? name
+        : CompactNames.Count < 10_000 ? CompactNames.GetOrAdd(iri, i => JsonEncodedText.Encode(CityTwinContext.Compact(i)))
+        : JsonEncodedText.Encode(CityTwinContext.Compact(iri));
 
     private async Task<int> WriteCsvAsync(ExportRequest request, Stream output, CancellationToken ct)
     {
@@ -397,69 +420,60 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             header.Add("attributes");
         }
 
-        await writer.WriteLineAsync(string.Join(',', header.Select(h => Cell(h))));
+        await writer.WriteAsync(string.Join(',', header.Select(h => Cell(h))) + "\r\n");
         var count = 0;
+        var buffer = new StoredJson();
+        var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+        var text = new StringBuilder(256 * 1024);
+        var line = new CsvLine(text);
         await foreach (var r in RowsAsync(request, ct))
         {
-            var rowType = AssetTypeCatalog.Find(r.Type);
-            var overrides = Overrides(r);
-            var point = r.MinLon is { } w0 && r.MaxLon is { } e0 && r.MinLat is { } s0 && r.MaxLat is { } n0 ? ((w0 + e0) / 2, (s0 + n0) / 2) : ((double, double)?)null;
-            var cells = new List<string>
-            {
-                Cell(r.Id), Cell(r.Type), Cell(r.Name), Cell(r.Status), Number(r.Condition),
-                Date(r.InspectedOn), Date(r.InstalledOn), Number(r.ExpectedLifeYears),
-                r.ReplacementCost?.ToString(CultureInfo.InvariantCulture) ?? "", Number(r.Criticality), Cell(r.DistrictCode), Cell(r.Address),
-                point is { } p1 ? p1.Item1.ToString("0.0######", CultureInfo.InvariantCulture) : "",
-                point is { } p2 ? p2.Item2.ToString("0.0######", CultureInfo.InvariantCulture) : "",
-                r.Geometry is { } g && !g.Contains("\"Point\"", StringComparison.Ordinal) ? Cell(g) : "",
-            };
+            var visibility = new Visibility(r, request.PublicOnly);
+            buffer.Load(r.Attributes);
+            line.Text(r.Id).Text(r.Type).Text(r.Name).Text(r.Status).Number(r.Condition).Date(r.InspectedOn).Date(r.InstalledOn)
+                .Number(r.ExpectedLifeYears).Number(r.ReplacementCost, null).Number(r.Criticality);
             if (!request.PublicOnly)
             {
-                cells.Insert(10, Cell(r.Department));
+                line.Text(r.Department);
             }
 
-            var values = AssetMapper.ReadAttributes(r.Attributes, rowType)
-                .Where(x => Visible(r, rowType, overrides, x.Key, request.PublicOnly)).ToDictionary(x => x.Key, x => x.Value);
-            if (attributeColumns is not null)
+            line.Text(r.DistrictCode).Text(r.Address);
+            if (r.MinLon is { } w0 && r.MaxLon is { } e0 && r.MinLat is { } s0 && r.MaxLat is { } n0)
             {
-                cells.AddRange(attributeColumns.Select(def => values.TryGetValue(def.Iri, out var v) ? ValueCell(v) : ""));
+                line.Number((w0 + e0) / 2, "0.0######").Number((s0 + n0) / 2, "0.0######");
             }
             else
             {
-                cells.Add(values.Count == 0 ? "" : Cell(AttributesJson(values)));
+                line.Text(null).Text(null);
             }
 
-            await writer.WriteLineAsync(string.Join(',', cells));
-            count++;
+            line.Text(r.Geometry is { } g && !g.Contains("\"Point\"", StringComparison.Ordinal) ? g : null);
+            if (attributeColumns is not null)
+            {
+                buffer.CellTexts(visibility, cells);
+                foreach (var def in attributeColumns)
+                {
+                    line.Raw(cells.TryGetValue(def.Iri, out var cell) ? cell : "");
+                }
+            }
+            else
+            {
+                line.Text(buffer.CompactValuesJson(visibility));
+            }
+
+            line.End();
+            if (++count % 500 == 0)
+            {
+                // Lines are built in memory and written asynchronously (the response stream allows no synchronous I/O).
+                await writer.WriteAsync(text, ct);
+                text.Clear();
+            }
         }
 
+        await writer.WriteAsync(text, ct);
         await writer.FlushAsync(ct);
         return count;
     }
-
-    private static string AttributesJson(Dictionary<string, AttributeValue> attributes)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            foreach (var (iri, value) in attributes)
-            {
-                w.WritePropertyName(CityTwinContext.Compact(iri));
-                AssetMapper.WriteValue(w, value);
-            }
-
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static string ValueCell(AttributeValue v) => v.Number is { } n ? n.ToString("0.######", CultureInfo.InvariantCulture) : Cell(v.Text ?? v.ToString());
-
-    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
-
-    private static string Date(DateOnly? value) => value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>
     /// A CSV text cell (RFC 4180 quoting). Text a spreadsheet would evaluate (starting with = + - @, tab or CR) gets a
@@ -478,5 +492,358 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    }
+
+    /// <summary>Writes one CSV line cell by cell, without building strings for numbers and dates.</summary>
+    private sealed class CsvLine(StringBuilder writer)
+    {
+        private bool _first = true;
+
+        private void Separator()
+        {
+            if (!_first)
+            {
+                writer.Append(',');
+            }
+
+            _first = false;
+        }
+
+        public CsvLine Raw(string cell)
+        {
+            Separator();
+            writer.Append(cell);
+            return this;
+        }
+
+        public CsvLine Text(string? text) => Raw(Cell(text));
+
+        public CsvLine Number(int? value)
+        {
+            Separator();
+            if (value is { } v)
+            {
+                Span<char> digits = stackalloc char[12];
+                if (v.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture))
+                {
+                    writer.Append(digits[..n]);
+                }
+            }
+
+            return this;
+        }
+
+        public CsvLine Number(double? value, string? format)
+        {
+            Separator();
+            if (value is { } v)
+            {
+                Span<char> digits = stackalloc char[32];
+                if (v.TryFormat(digits, out var n, format, CultureInfo.InvariantCulture))
+                {
+                    writer.Append(digits[..n]);
+                }
+                else
+                {
+                    writer.Append(v.ToString(format, CultureInfo.InvariantCulture));
+                }
+            }
+
+            return this;
+        }
+
+        public CsvLine Date(DateOnly? value)
+        {
+            Separator();
+            if (value is { } v)
+            {
+                Span<char> text = stackalloc char[10];
+                if (v.TryFormat(text, out var n, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+                {
+                    writer.Append(text[..n]);
+                }
+            }
+
+            return this;
+        }
+
+        public void End()
+        {
+            writer.Append("\r\n");
+            _first = true;
+        }
+    }
+
+    /// <summary>Who may see which attribute of one row: its own class, else its definition's default, never more public than the asset.</summary>
+    private readonly struct Visibility(ExportRow row, bool publicOnly)
+    {
+        private readonly AssetType? _type = publicOnly ? AssetTypeCatalog.Find(row.Type) : null;
+        private readonly Dictionary<string, string>? _overrides = publicOnly && row.AttributePublication is not ("{}" or "")
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(row.AttributePublication)
+            : null;
+
+        public bool PublicOnly => publicOnly;
+
+        public bool Visible(string iri)
+        {
+            if (!publicOnly)
+            {
+                return true;
+            }
+
+            var own = _overrides is not null && _overrides.TryGetValue(iri, out var p) ? Enum.Parse<PublicationClass>(p)
+                : _type?.FindAttribute(iri)?.DefaultPublication ?? PublicationClass.Public;
+            return own == PublicationClass.Public && row.Publication == nameof(PublicationClass.Public);
+        }
+    }
+
+    /// <summary>
+    /// The stored attribute document of one row (IRI → normalized attribute) as UTF-8, walked with a
+    /// <see cref="Utf8JsonReader"/> and copied as raw JSON: no document object per row.
+    /// </summary>
+    private sealed class StoredJson
+    {
+        private byte[] _bytes = new byte[4096];
+        private int _length;
+        private readonly System.Buffers.ArrayBufferWriter<byte> _scratch = new(1024);
+
+        public void Load(string json)
+        {
+            var max = Encoding.UTF8.GetMaxByteCount(json.Length);
+            if (max > _bytes.Length)
+            {
+                _bytes = new byte[Math.Max(max, _bytes.Length * 2)];
+            }
+
+            _length = Encoding.UTF8.GetBytes(json, _bytes);
+        }
+
+        private ReadOnlySpan<byte> Json => _bytes.AsSpan(0, _length);
+
+        /// <summary>Each visible attribute as a property: the whole normalized object, or only its value.</summary>
+        public void WriteAttributes(Utf8JsonWriter w, Visibility visibility, bool valuesOnly)
+        {
+            var json = Json;
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var iri = reader.GetString()!;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                if (!visibility.Visible(iri))
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                w.WritePropertyName(CompactName(iri));
+                if (valuesOnly)
+                {
+                    w.WriteRawValue(ValueOf(ref reader, json), skipInputValidation: true);
+                }
+                else
+                {
+                    reader.Skip();
+                    w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+                }
+            }
+        }
+
+        /// <summary>The raw "value" member of the attribute object the reader stands on; leaves the reader at its end.</summary>
+        private static ReadOnlySpan<byte> ValueOf(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+        {
+            var value = ReadOnlySpan<byte>.Empty;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isValue = reader.ValueTextEquals("value"u8);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (isValue)
+                {
+                    value = json[start..(int)reader.BytesConsumed];
+                }
+            }
+
+            return value.IsEmpty ? "null"u8 : value;
+        }
+
+        /// <summary>The visible attributes as one compact JSON object of term → value (the CSV "attributes" column), or null if none.</summary>
+        public string? CompactValuesJson(Visibility visibility)
+        {
+            _scratch.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true }))
+            {
+                w.WriteStartObject();
+                WriteAttributes(w, visibility, valuesOnly: true);
+                w.WriteEndObject();
+            }
+
+            return _scratch.WrittenCount <= 2 ? null : Encoding.UTF8.GetString(_scratch.WrittenSpan);
+        }
+
+        /// <summary>One CSV cell per visible attribute IRI: numbers invariant, texts quoted and neutralised, dates as ISO text, other JSON as text.</summary>
+        public void CellTexts(Visibility visibility, Dictionary<string, string> cells)
+        {
+            cells.Clear();
+            var json = Json;
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var iri = reader.GetString()!;
+                reader.Read();
+                var value = ValueOf(ref reader, json);
+                if (visibility.Visible(iri))
+                {
+                    cells[iri] = CellOf(value);
+                }
+            }
+        }
+
+        private static string CellOf(ReadOnlySpan<byte> raw)
+        {
+            var reader = new Utf8JsonReader(raw);
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Number:
+                    return reader.GetDouble().ToString("0.######", CultureInfo.InvariantCulture);
+                case JsonTokenType.String:
+                    return Cell(reader.GetString());
+                case JsonTokenType.True:
+                    return "true";
+                case JsonTokenType.False:
+                    return "false";
+                case JsonTokenType.Null:
+                    return "";
+                case JsonTokenType.StartObject:
+                    // A typed literal {"@type": "Date", "@value": "…"} is its text; other objects stay JSON.
+                    string? literal = null;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isValue = reader.ValueTextEquals("@value"u8);
+                        reader.Read();
+                        if (isValue && reader.TokenType == JsonTokenType.String)
+                        {
+                            literal = reader.GetString();
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+
+                    return Cell(literal ?? Encoding.UTF8.GetString(raw));
+                default:
+                    return Cell(Encoding.UTF8.GetString(raw));
+            }
+        }
+    }
+
+    /// <summary>Pre-encoded property names and values of the export shapes.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+        public static readonly JsonEncodedText Feature = JsonEncodedText.Encode("Feature");
+        public static readonly JsonEncodedText Geometry = JsonEncodedText.Encode("geometry");
+        public static readonly JsonEncodedText Properties = JsonEncodedText.Encode("properties");
+        public static readonly JsonEncodedText Location = JsonEncodedText.Encode("location");
+        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+        public static readonly JsonEncodedText Object = JsonEncodedText.Encode("object");
+        public static readonly JsonEncodedText Property = JsonEncodedText.Encode("Property");
+        public static readonly JsonEncodedText GeoProperty = JsonEncodedText.Encode("GeoProperty");
+        public static readonly JsonEncodedText Relationship = JsonEncodedText.Encode("Relationship");
+        public static readonly JsonEncodedText Context = JsonEncodedText.Encode("@context");
+        public static readonly JsonEncodedText CoreContext = JsonEncodedText.Encode(CityTwinContext.CoreContext);
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+        public static readonly JsonEncodedText Address = JsonEncodedText.Encode("address");
+        public static readonly JsonEncodedText LifecycleStatus = JsonEncodedText.Encode("lifecycleStatus");
+        public static readonly JsonEncodedText Condition = JsonEncodedText.Encode("condition");
+        public static readonly JsonEncodedText InspectedOn = JsonEncodedText.Encode("inspectedOn");
+        public static readonly JsonEncodedText InstalledOn = JsonEncodedText.Encode("installedOn");
+        public static readonly JsonEncodedText ExpectedServiceLife = JsonEncodedText.Encode("expectedServiceLife");
+        public static readonly JsonEncodedText ReplacementCost = JsonEncodedText.Encode("replacementCost");
+        public static readonly JsonEncodedText Criticality = JsonEncodedText.Encode("criticality");
+        public static readonly JsonEncodedText OwnerDepartment = JsonEncodedText.Encode("ownerDepartment");
+        public static readonly JsonEncodedText District = JsonEncodedText.Encode("district");
+        public static readonly JsonEncodedText PublicationClass = JsonEncodedText.Encode("publicationClass");
+    }
+}
+
+/// <summary>One exported row, reused across batches; read by column ordinal from a data reader.</summary>
+internal sealed class ExportRow
+{
+    public long Seq;
+    public string Id = "";
+    public string Type = "";
+    public string TypeIri = "";
+    public string Name = "";
+    public string? Description;
+    public string Status = "";
+    public int? Condition;
+    public DateOnly? InspectedOn;
+    public DateOnly? InstalledOn;
+    public int? ExpectedLifeYears;
+    public double? ReplacementCost;
+    public int Criticality;
+    public string? Department;
+    public string? DistrictCode;
+    public string? Address;
+    public string? Geometry;
+    public double? MinLon;
+    public double? MinLat;
+    public double? MaxLon;
+    public double? MaxLat;
+    public string Publication = "";
+    public string Attributes = "{}";
+    public string AttributePublication = "{}";
+    public readonly List<(string Iri, string Target)> Links = [];
+
+    public void Read(System.Data.Common.DbDataReader r, Columns c)
+    {
+        Seq = r.GetInt64(c.Seq);
+        Id = r.GetString(c.Id);
+        Type = r.GetString(c.Type);
+        TypeIri = r.GetString(c.TypeIri);
+        Name = r.GetString(c.Name);
+        Description = r.IsDBNull(c.Description) ? null : r.GetString(c.Description);
+        Status = r.GetString(c.Status);
+        Condition = r.IsDBNull(c.Condition) ? null : r.GetInt32(c.Condition);
+        InspectedOn = r.IsDBNull(c.InspectedOn) ? null : r.GetFieldValue<DateOnly>(c.InspectedOn);
+        InstalledOn = r.IsDBNull(c.InstalledOn) ? null : r.GetFieldValue<DateOnly>(c.InstalledOn);
+        ExpectedLifeYears = r.IsDBNull(c.ExpectedLifeYears) ? null : r.GetInt32(c.ExpectedLifeYears);
+        ReplacementCost = r.IsDBNull(c.ReplacementCost) ? null : r.GetDouble(c.ReplacementCost);
+        Criticality = r.GetInt32(c.Criticality);
+        Department = r.IsDBNull(c.Department) ? null : r.GetString(c.Department);
+        DistrictCode = r.IsDBNull(c.DistrictCode) ? null : r.GetString(c.DistrictCode);
+        Address = r.IsDBNull(c.Address) ? null : r.GetString(c.Address);
+        Geometry = r.IsDBNull(c.Geometry) ? null : r.GetString(c.Geometry);
+        MinLon = r.IsDBNull(c.MinLon) ? null : r.GetDouble(c.MinLon);
+        MinLat = r.IsDBNull(c.MinLat) ? null : r.GetDouble(c.MinLat);
+        MaxLon = r.IsDBNull(c.MaxLon) ? null : r.GetDouble(c.MaxLon);
+        MaxLat = r.IsDBNull(c.MaxLat) ? null : r.GetDouble(c.MaxLat);
+        Publication = r.GetString(c.Publication);
+        Attributes = r.GetString(c.Attributes);
+        AttributePublication = r.GetString(c.AttributePublication);
+        Links.Clear();
+    }
+
+    /// <summary>Column ordinals by name, so the reader does not depend on the order EF writes the projection in.</summary>
+    internal sealed record Columns(
+        int Seq, int Id, int Type, int TypeIri, int Name, int Description, int Status, int Condition, int InspectedOn, int InstalledOn,
+        int ExpectedLifeYears, int ReplacementCost, int Criticality, int Department, int DistrictCode, int Address, int Geometry,
+        int MinLon, int MinLat, int MaxLon, int MaxLat, int Publication, int Attributes, int AttributePublication)
+    {
+        public static Columns Of(System.Data.Common.DbDataReader r) => new(
+            r.GetOrdinal("Seq"), r.GetOrdinal("Id"), r.GetOrdinal("Type"), r.GetOrdinal("TypeIri"), r.GetOrdinal("Name"),
+            r.GetOrdinal("Description"), r.GetOrdinal("Status"), r.GetOrdinal("Condition"), r.GetOrdinal("InspectedOn"),
+            r.GetOrdinal("InstalledOn"), r.GetOrdinal("ExpectedLifeYears"), r.GetOrdinal("ReplacementCost"), r.GetOrdinal("Criticality"),
+            r.GetOrdinal("Department"), r.GetOrdinal("DistrictCode"), r.GetOrdinal("Address"), r.GetOrdinal("Geometry"),
+            r.GetOrdinal("MinLon"), r.GetOrdinal("MinLat"), r.GetOrdinal("MaxLon"), r.GetOrdinal("MaxLat"),
+            r.GetOrdinal("Publication"), r.GetOrdinal("Attributes"), r.GetOrdinal("AttributePublication"));
     }
 }
