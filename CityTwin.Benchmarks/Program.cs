@@ -1,4 +1,42 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project CityTwin.Benchmarks -- --filter '*'
+// dotnet run -c Release --project CityTwin.Benchmarks -- probe-import   (one import, phase timings, no statistics)
+if (args is ["probe-import"])
+{
+    var bench = new CityTwin.Benchmarks.ImportBenchmarks();
+    bench.Setup();
+    for (var i = 0; i < 3; i++)
+    {
+        bench.Fresh();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var raw = bench.RawParseAndInsert();
+        var rawSeconds = clock.Elapsed.TotalSeconds;
+        bench.Fresh();
+        var report = bench.ImportReport();
+        Console.WriteLine($"raw {raw} in {rawSeconds:F2} s; import {report.New} in {report.Seconds:F2} s {report.Timings}; {bench.Counts()}");
+    }
+
+    bench.Cleanup();
+    return;
+}
+
+if (args is ["probe-export"])
+{
+    var bench = new CityTwin.Benchmarks.ExportBenchmarks();
+    bench.Setup();
+    for (var i = 0; i < 3; i++)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bench.RawJson();
+        var raw = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var n = bench.GeoJson();
+        Console.WriteLine($"raw {raw:F2} s; geojson {n} in {clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    bench.Cleanup();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CityTwin.Benchmarks.SeedBenchmarks).Assembly).Run(args);

@@ -132,6 +132,21 @@ public sealed class ExportTests(CityTwinAppFactory app)
         Assert.True(rows > 9_000);
     }
 
+    [Fact]
+    public async Task NgsiLd_WithAFullTextAndDistrictFilter_ExportsExactlyTheFilteredSelection()
+    {
+        var db = app.Services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
+        await using var context = await db.CreateDbContextAsync();
+        var expected = await context.Assets.FromSqlRaw(CityTwin.Web.Data.Sqlite.SqliteSearchIndexes.AssetsMatchingText, CityTwin.Web.Data.Sqlite.SqliteSearchIndexes.ToMatchQuery("chestnut")!)
+            .Where(a => a.Status != "Decommissioned" && a.DistrictCode == "WB").Select(a => a.Id).OrderBy(i => i).ToListAsync();
+        Assert.NotEmpty(expected);
+
+        using var doc = JsonDocument.Parse(await Keyed().GetStringAsync("/api/exports/assets?format=keyvalues&q=chestnut&district=WB"));
+        var ids = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ids);
+        Assert.All(doc.RootElement.EnumerateArray(), e => Assert.Equal("WB", e.GetProperty("district").GetString()));
+    }
+
     [Theory]
     [InlineData("/api/exports/assets")]
     [InlineData("/api/exports/assets?format=xlsx")]

@@ -82,7 +82,11 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
             Assert.Equal(AttributeDataType.Text, first.Attributes["https://w3id.org/citytwin/postalCode"].Type);
             Assert.StartsWith("import: stadt_zuerich_sammelstelle.csv", first.Provenance!.SourceSystem, StringComparison.Ordinal);
             var history = await db.AssetChanges.AsNoTracking().Where(c => c.AssetId == first.Id.Value).ToListAsync();
-            Assert.Contains(history, h => h.Operation == "import" && h.Actor == "import-tester" && h.Field == "name");
+            // One entry per new asset, its initial values as JSON.
+            var created = Assert.Single(history);
+            Assert.Equal(("import", "import-tester", "created"), (created.Operation, created.Actor, created.Field));
+            using var initial = JsonDocument.Parse(created.To!);
+            Assert.Equal(first.Name, initial.RootElement.GetProperty("name").GetString());
         }
 
         var again = await Imports.RunAsync(bytes, request, Tester);

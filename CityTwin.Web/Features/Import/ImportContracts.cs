@@ -155,6 +155,9 @@ public sealed record ImportIssue(int Row, string? EntityId, string Field, string
 public sealed record ImportRowResult(int Row, string? EntityId, string? Name, ImportOutcome Outcome, int ChangedFields);
 
 /// <summary>The result of a dry run or a commit; the same shape on screen, as JSON and as CSV.</summary>
+/// <summary>Seconds spent per phase of an import.</summary>
+public sealed record ImportTimings(double Read, double Check, double Save);
+
 public sealed record ImportReport
 {
     public required string FileName { get; init; }
@@ -184,6 +187,9 @@ public sealed record ImportReport
     public string? BatchId { get; init; }
 
     public double Seconds { get; init; }
+
+    /// <summary>Where the time went: reading and mapping the file, checking against the registry, saving.</summary>
+    public ImportTimings? Timings { get; init; }
 
     public IReadOnlyList<ImportIssue> Issues { get; init; } = [];
 

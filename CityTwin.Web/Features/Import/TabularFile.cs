@@ -58,33 +58,6 @@ public sealed class TabularFile
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Only CSV and GeoJSON are tabular."),
     };
 
-    public static (string Text, string EncodingName) Decode(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.StartsWith("\uFEFF"u8))
-        {
-            return (Encoding.UTF8.GetString(bytes[3..]), "UTF-8 with BOM");
-        }
-
-        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
-        {
-            return (Encoding.Unicode.GetString(bytes[2..]), "UTF-16 LE");
-        }
-
-        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
-        {
-            return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "UTF-16 BE");
-        }
-
-        try
-        {
-            return (new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes), "UTF-8");
-        }
-        catch (DecoderFallbackException)
-        {
-            return (Encoding.GetEncoding(1252).GetString(bytes), "Windows-1252 / ISO-8859-1");
-        }
-    }
-
     /// <summary>The delimiter that splits the first lines (outside quotes) into the same, largest number of fields.</summary>
     public static char DetectDelimiter(string text)
     {
@@ -150,26 +123,63 @@ public sealed class TabularFile
         return count;
     }
 
+    /// <summary>
+    /// The encoding of a CSV file: a BOM decides; else bytes that are valid UTF-8 are UTF-8, anything else is
+    /// Windows-1252 (which reads ISO-8859-1 text the same). Returns the encoding, its name and the BOM length.
+    /// </summary>
+    private static (Encoding Encoding, string Name, int Preamble) DetectEncoding(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            return (new UTF8Encoding(false), "UTF-8 with BOM", 3);
+        }
+
+        if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)
+        {
+            return (new UnicodeEncoding(bigEndian: false, byteOrderMark: false), "UTF-16 LE", 2);
+        }
+
+        if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF)
+        {
+            return (new UnicodeEncoding(bigEndian: true, byteOrderMark: false), "UTF-16 BE", 2);
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(bytes)
+            ? (new UTF8Encoding(false), "UTF-8", 0)
+            : (Encoding.GetEncoding(1252), "Windows-1252 / ISO-8859-1", 0);
+    }
+
+    /// <summary>
+    /// Reads a CSV file straight from its bytes (no decoded copy of the whole file): Sep unquotes the fields, short
+    /// repeated values (types, statuses, codes) share one string per column, empty cells stay null.
+    /// </summary>
     private static TabularFile ReadCsv(ReadOnlyMemory<byte> bytes)
     {
-        var (text, encoding) = Decode(bytes.Span);
-        if (text.AsSpan().IndexOf('\0') >= 0)
+        var (encoding, encodingName, preamble) = DetectEncoding(bytes.Span);
+        var body = bytes[preamble..];
+        if (preamble < 2 && body.Span.IndexOf((byte)0) >= 0)
         {
             throw new ImportFileException("The file is binary, not CSV text.");
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        // The delimiter from the first lines only.
+        var head = encoding.GetString(body.Span[..Math.Min(body.Length, 64 * 1024)]);
+        if (string.IsNullOrWhiteSpace(head))
         {
             throw new ImportFileException("The file is empty.");
         }
 
-        var delimiter = DetectDelimiter(text);
+        var delimiter = DetectDelimiter(head);
         var rows = new List<TabularRow>();
         string[] columns;
         try
         {
-            using var reader = Sep.Reader(o => o with { Sep = new Sep(delimiter), Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture })
-                .FromText(text);
+            using var text = new StreamReader(new ReadOnlyMemoryStream(body), encoding, detectEncodingFromByteOrderMarks: false);
+            using var reader = Sep.Reader(o => o with
+            {
+                Sep = new Sep(delimiter), Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture,
+                CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
+            }).From(text);
             columns = [.. reader.Header.ColNames.Select(c => c.Trim())];
             if (columns.Length == 0 || columns.All(string.IsNullOrWhiteSpace))
             {
@@ -182,22 +192,25 @@ public sealed class TabularFile
                 throw new ImportFileException($"The column name '{duplicate.Key}' appears twice in the header.");
             }
 
-            var line = 1;
             foreach (var row in reader)
             {
-                line++;
                 var cells = new string?[Math.Max(row.ColCount, columns.Length)];
                 var allEmpty = true;
                 for (var i = 0; i < row.ColCount; i++)
                 {
-                    var value = row[i].ToString();
-                    cells[i] = value.Length == 0 ? null : value;
-                    allEmpty &= value.Trim().Length == 0;
+                    var col = row[i];
+                    if (col.Span.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    cells[i] = col.ToString();
+                    allEmpty &= col.Span.IsWhiteSpace();
                 }
 
                 if (!allEmpty)
                 {
-                    rows.Add(new TabularRow(line, cells, null, null));
+                    rows.Add(new TabularRow(row.LineNumberFrom, cells, null, null));
                 }
             }
         }
@@ -206,7 +219,44 @@ public sealed class TabularFile
             throw new ImportFileException($"The CSV file cannot be read: {e.Message}");
         }
 
-        return new TabularFile(columns, rows) { EncodingName = encoding, Delimiter = delimiter };
+        return new TabularFile(columns, rows) { EncodingName = encodingName, Delimiter = delimiter };
+    }
+
+    /// <summary>A read-only stream over memory the caller owns (no copy).</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, memory.Length - _position);
+            memory.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static TabularFile ReadGeoJson(ReadOnlyMemory<byte> bytes)

@@ -61,81 +61,157 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
 
     /// <summary>
-    /// Rows of the selection in key order, read in batches of <see cref="BatchSize"/> (constant memory). The filter is
-    /// EF's (one definition for the list, bulk edit and export); the rows are read from EF's command with a plain data
-    /// reader, so no entity is materialised or tracked.
+    /// Rows of the selection in key order, streamed in constant memory: a producer reads batches of
+    /// <see cref="BatchSize"/> rows (and their relationships) while the caller writes the previous batch, on the second
+    /// core; at most three batches exist at once and their rows are reused.
     /// </summary>
     private async IAsyncEnumerable<ExportRow> RowsAsync(ExportRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var rows = new List<ExportRow>(BatchSize);
-        var pool = new List<ExportRow>(BatchSize);
-        long after = 0;
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var full = System.Threading.Channels.Channel.CreateBounded<ExportBatch>(new System.Threading.Channels.BoundedChannelOptions(1)
         {
-            pool.AddRange(rows);
-            rows.Clear();
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            SingleReader = true, SingleWriter = true,
+        });
+        var free = new System.Collections.Concurrent.ConcurrentQueue<ExportBatch>();
+        var producer = Task.Run(() => ProduceAsync(request, full.Writer, free, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in full.Reader.ReadAllAsync(ct))
             {
-                var query = RegistryQueryService.Filter(db, request.Filter with { AsOf = null }, today).Where(a => a.Seq > after);
-                if (request.PublicOnly)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    query = query.Where(a => a.Publication == "Public");
+                    yield return batch.Rows[i];
                 }
 
-                var projected = query.OrderBy(a => a.Seq).Take(BatchSize).Select(a => new
+                free.Enqueue(batch);
+            }
+
+            await producer;
+        }
+        finally
+        {
+            // The caller stopped early (or failed): stop reading and let the producer dispose its connection.
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the selection into batches. The filter is EF's (one definition for the list, bulk edit and export),
+    /// compiled once into a command whose rows are read with a plain data reader (no entity materialised or tracked;
+    /// one statement, so one consistent snapshot of the assets).
+    /// </summary>
+    private async Task ProduceAsync(ExportRequest request, System.Threading.Channels.ChannelWriter<ExportBatch> output,
+        System.Collections.Concurrent.ConcurrentQueue<ExportBatch> free, CancellationToken ct)
+    {
+        try
+        {
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var query = RegistryQueryService.Filter(db, request.Filter with { AsOf = null }, today);
+            if (request.PublicOnly)
+            {
+                query = query.Where(a => a.Publication == "Public");
+            }
+
+            var projected = query.OrderBy(a => a.Seq).Select(a => new
+            {
+                a.Seq, a.Id, a.Type, a.TypeIri, a.Name, a.Description, a.Status, a.Condition, a.InspectedOn, a.InstalledOn,
+                a.ExpectedLifeYears, a.ReplacementCost, a.Criticality, a.Department, a.DistrictCode, a.Address, a.Geometry,
+                a.MinLon, a.MinLat, a.MaxLon, a.MaxLat, a.Publication, a.Attributes, a.AttributePublication,
+            });
+            await db.Database.OpenConnectionAsync(ct);
+            await using var command = projected.CreateDbCommand();
+            await using var links = LinksCommand(db.Database.GetDbConnection());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var columns = ExportRow.Columns.Of(reader);
+            while (true)
+            {
+                var batch = free.TryDequeue(out var reused) ? reused : new ExportBatch();
+                batch.Count = 0;
+                while (batch.Count < BatchSize && await reader.ReadAsync(ct))
                 {
-                    a.Seq, a.Id, a.Type, a.TypeIri, a.Name, a.Description, a.Status, a.Condition, a.InspectedOn, a.InstalledOn,
-                    a.ExpectedLifeYears, a.ReplacementCost, a.Criticality, a.Department, a.DistrictCode, a.Address, a.Geometry,
-                    a.MinLon, a.MinLat, a.MaxLon, a.MaxLat, a.Publication, a.Attributes, a.AttributePublication,
-                });
-                await db.Database.OpenConnectionAsync(ct);
-                await using (var command = projected.CreateDbCommand())
-                await using (var reader = await command.ExecuteReaderAsync(ct))
-                {
-                    var columns = ExportRow.Columns.Of(reader);
-                    while (await reader.ReadAsync(ct))
+                    if (batch.Count == batch.Rows.Count)
                     {
-                        ExportRow row;
-                        if (pool.Count > 0)
-                        {
-                            row = pool[^1];
-                            pool.RemoveAt(pool.Count - 1);
-                        }
-                        else
-                        {
-                            row = new ExportRow();
-                        }
-
-                        row.Read(reader, columns);
-                        rows.Add(row);
+                        batch.Rows.Add(new ExportRow());
                     }
+
+                    batch.Rows[batch.Count++].Read(reader, columns);
                 }
 
-                if (rows.Count > 0)
+                if (batch.Count == 0)
                 {
-                    var byId = rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
-                    var ids = byId.Keys.ToList();
-                    var links = await db.AssetLinks.AsNoTracking().Where(l => ids.Contains(l.AssetId))
-                        .OrderBy(l => l.AssetId).ThenBy(l => l.Iri).ThenBy(l => l.TargetId).Select(l => new { l.AssetId, l.Iri, l.TargetId }).ToListAsync(ct);
-                    foreach (var link in links)
-                    {
-                        byId[link.AssetId].Links.Add((link.Iri, link.TargetId));
-                    }
+                    break;
                 }
+
+                await ReadLinksAsync(links, batch, ct);
+                await output.WriteAsync(batch, ct);
             }
 
-            if (rows.Count == 0)
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>A batch of rows, reused: only the first <see cref="Count"/> rows are current.</summary>
+    private sealed class ExportBatch
+    {
+        public List<ExportRow> Rows { get; } = new(BatchSize);
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>
+    /// The relationships of the assets in a key range (a batch of rows is a key range of the ordered selection): one
+    /// prepared statement reused per batch, links in asset, IRI and target order; links of assets outside the
+    /// selection are skipped. CROSS JOIN keeps the key range as the outer loop (SQLite otherwise may scan the links).
+    /// </summary>
+    private static System.Data.Common.DbCommand LinksCommand(System.Data.Common.DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT l.AssetId, l.Iri, l.TargetId FROM Assets a CROSS JOIN AssetLinks l ON l.AssetId = a.Id
+            WHERE a.Seq BETWEEN @from AND @to ORDER BY a.Seq, l.Iri, l.TargetId
+            """;
+        foreach (var name in new[] { "@from", "@to" })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = System.Data.DbType.Int64;
+            command.Parameters.Add(parameter);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static async Task ReadLinksAsync(System.Data.Common.DbCommand links, ExportBatch batch, CancellationToken ct)
+    {
+        var byId = new Dictionary<string, ExportRow>(batch.Count, StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            byId[batch.Rows[i].Id] = batch.Rows[i];
+        }
+
+        links.Parameters[0].Value = batch.Rows[0].Seq;
+        links.Parameters[1].Value = batch.Rows[batch.Count - 1].Seq;
+        await using var reader = await links.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (byId.TryGetValue(reader.GetString(0), out var row))
             {
-                yield break;
+                row.Links.Add((reader.GetString(1), reader.GetString(2)));
             }
-
-            foreach (var row in rows)
-            {
-                yield return row;
-            }
-
-            after = rows[^1].Seq;
         }
     }
 
@@ -193,9 +269,9 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         w.WriteString(Names.Type, Names.Feature);
         w.WriteString(Names.Id, r.Id);
         w.WritePropertyName(Names.Geometry);
-        if (r.Geometry is { } g)
+        if (r.Geometry.Length > 0)
         {
-            w.WriteRawValue(g, skipInputValidation: true);
+            w.WriteRawValue(r.Geometry.Span, skipInputValidation: true);
         }
         else
         {
@@ -217,8 +293,9 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         w.WriteString(Names.Id, r.Id);
         w.WriteString(Names.Type, CompactName(r.TypeIri));
         WriteLifecycle(w, r, visibility.PublicOnly, normalized: !keyValues);
-        if (r.Geometry is { } g)
+        if (r.Geometry.Length > 0)
         {
+            var g = r.Geometry.Span;
             w.WritePropertyName(Names.Location);
             if (keyValues)
             {
@@ -447,7 +524,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
                 line.Text(null).Text(null);
             }
 
-            line.Text(r.Geometry is { } g && !g.Contains("\"Point\"", StringComparison.Ordinal) ? g : null);
+            line.Text(r.Geometry.Length > 0 && r.Geometry.Span.IndexOf("\"Point\""u8) < 0 ? Encoding.UTF8.GetString(r.Geometry.Span) : null);
             if (attributeColumns is not null)
             {
                 buffer.CellTexts(visibility, cells);
@@ -603,22 +680,12 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
     /// </summary>
     private sealed class StoredJson
     {
-        private byte[] _bytes = new byte[4096];
-        private int _length;
+        private ReadOnlyMemory<byte> _json;
         private readonly System.Buffers.ArrayBufferWriter<byte> _scratch = new(1024);
 
-        public void Load(string json)
-        {
-            var max = Encoding.UTF8.GetMaxByteCount(json.Length);
-            if (max > _bytes.Length)
-            {
-                _bytes = new byte[Math.Max(max, _bytes.Length * 2)];
-            }
+        public void Load(ReadOnlyMemory<byte> json) => _json = json;
 
-            _length = Encoding.UTF8.GetBytes(json, _bytes);
-        }
-
-        private ReadOnlySpan<byte> Json => _bytes.AsSpan(0, _length);
+        private ReadOnlySpan<byte> Json => _json.Span;
 
         /// <summary>Each visible attribute as a property: the whole normalized object, or only its value.</summary>
         public void WriteAttributes(Utf8JsonWriter w, Visibility visibility, bool valuesOnly)
@@ -793,15 +860,19 @@ internal sealed class ExportRow
     public string? Department;
     public string? DistrictCode;
     public string? Address;
-    public string? Geometry;
+    /// <summary>The GeoJSON geometry as UTF-8 (empty when none), in a buffer reused by the next row.</summary>
+    public ReadOnlyMemory<byte> Geometry;
     public double? MinLon;
     public double? MinLat;
     public double? MaxLon;
     public double? MaxLat;
     public string Publication = "";
-    public string Attributes = "{}";
+    /// <summary>The stored attribute document as UTF-8, in a buffer reused by the next row.</summary>
+    public ReadOnlyMemory<byte> Attributes;
     public string AttributePublication = "{}";
     public readonly List<(string Iri, string Target)> Links = [];
+    private byte[] _geometry = new byte[256];
+    private byte[] _attributes = new byte[1024];
 
     public void Read(System.Data.Common.DbDataReader r, Columns c)
     {
@@ -821,15 +892,31 @@ internal sealed class ExportRow
         Department = r.IsDBNull(c.Department) ? null : r.GetString(c.Department);
         DistrictCode = r.IsDBNull(c.DistrictCode) ? null : r.GetString(c.DistrictCode);
         Address = r.IsDBNull(c.Address) ? null : r.GetString(c.Address);
-        Geometry = r.IsDBNull(c.Geometry) ? null : r.GetString(c.Geometry);
+        Geometry = r.IsDBNull(c.Geometry) ? default : Utf8(r, c.Geometry, ref _geometry);
         MinLon = r.IsDBNull(c.MinLon) ? null : r.GetDouble(c.MinLon);
         MinLat = r.IsDBNull(c.MinLat) ? null : r.GetDouble(c.MinLat);
         MaxLon = r.IsDBNull(c.MaxLon) ? null : r.GetDouble(c.MaxLon);
         MaxLat = r.IsDBNull(c.MaxLat) ? null : r.GetDouble(c.MaxLat);
         Publication = r.GetString(c.Publication);
-        Attributes = r.GetString(c.Attributes);
+        Attributes = Utf8(r, c.Attributes, ref _attributes);
         AttributePublication = r.GetString(c.AttributePublication);
         Links.Clear();
+    }
+
+    /// <summary>
+    /// A text column as UTF-8 in a reused buffer (Microsoft.Data.Sqlite's GetBytes on text measured 3× slower than
+    /// GetString plus encoding).
+    /// </summary>
+    private static ReadOnlyMemory<byte> Utf8(System.Data.Common.DbDataReader r, int ordinal, ref byte[] buffer)
+    {
+        var text = r.GetString(ordinal);
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (max > buffer.Length)
+        {
+            buffer = new byte[Math.Max(max, buffer.Length * 2)];
+        }
+
+        return buffer.AsMemory(0, Encoding.UTF8.GetBytes(text, buffer));
     }
 
     /// <summary>Column ordinals by name, so the reader does not depend on the order EF writes the projection in.</summary>

@@ -12,7 +12,7 @@ public static class FieldLabels
         ["inspectedOn"] = "Inspected on", ["installedOn"] = "Installed on", ["expectedLifeYears"] = "Expected life (years)",
         ["replacementCost"] = "Replacement cost (€)", ["criticality"] = "Criticality", ["department"] = "Department",
         ["district"] = "District", ["address"] = "Address", ["geometry"] = "Location", ["publication"] = "Publication",
-        ["deleted"] = "Deleted",
+        ["deleted"] = "Deleted", ["created"] = "Created (initial values)",
     };
 
     public static string Of(string field, AssetType? type = null)
