@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project CityTwin.Benchmarks -- --filter '*'
 // dotnet run -c Release --project CityTwin.Benchmarks -- probe-import   (one import, phase timings, no statistics)
+// dotnet run -c Release --project CityTwin.Benchmarks -- probe-export   (GeoJSON export of 100k assets vs the raw baseline)
 if (args is ["probe-import"])
 {
     var bench = new CityTwin.Benchmarks.ImportBenchmarks();

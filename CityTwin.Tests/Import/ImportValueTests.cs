@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CityTwin.Web.Features.Import;
 
@@ -66,5 +67,27 @@ public sealed class ImportValueTests
     {
         Assert.Throws<ImportFileException>(() => TabularFile.Read(ImportFormat.Csv, new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0xFF }));
         Assert.Throws<ImportFileException>(() => TabularFile.Read(ImportFormat.Csv, Encoding.UTF8.GetBytes("a,a\n1,2\n")));
+    }
+
+    [Fact]
+    public void Csv_CellsAcrossArenaChunks_AndHugeCells_ReadBackExactly()
+    {
+        // 40,000 rows of ~60 characters cross several 1M-character chunks; one quoted cell is larger than a chunk.
+        var text = new StringBuilder("key,name,note\n");
+        for (var i = 0; i < 40_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"k{i},\"Name, number {i}\",note {i} {new string('x', 30)}\n");
+        }
+
+        var huge = new string('é', 1_500_000);
+        text.Append(CultureInfo.InvariantCulture, $"big,\"{huge}\",\n");
+        var file = TabularFile.Read(ImportFormat.Csv, Encoding.UTF8.GetBytes(text.ToString()));
+
+        Assert.Equal(40_001, file.Rows.Count);
+        Assert.Equal("Name, number 0", file.Cell(file.Rows[0], "name"));
+        Assert.Equal($"note 39999 {new string('x', 30)}", file.Cell(file.Rows[39_999], "note"));
+        Assert.Equal(huge, file.Cell(file.Rows[^1], "name"));
+        Assert.Null(file.Cell(file.Rows[^1], "note"));
+        Assert.Equal(40_002, file.Rows[^1].Number);
     }
 }

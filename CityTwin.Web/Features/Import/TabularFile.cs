@@ -5,9 +5,89 @@ using nietras.SeparatedValues;
 
 namespace CityTwin.Web.Features.Import;
 
-/// <summary>One record of a CSV file or one feature of a GeoJSON file.</summary>
-/// <param name="Number">The spreadsheet line (CSV, header = line 1) or the 1-based feature number (GeoJSON).</param>
-public sealed record TabularRow(int Number, string?[] Cells, JsonElement? Geometry, string? FeatureId);
+/// <summary>One record of a CSV file or one feature of a GeoJSON file; read its cells with <see cref="TabularFile.Cell"/>.</summary>
+public sealed class TabularRow
+{
+    private readonly string?[]? _cells;
+    private readonly CellArena? _arena;
+    private readonly int _firstCell;
+
+    public TabularRow(int number, string?[] cells, JsonElement? geometry, string? featureId)
+    {
+        Number = number;
+        _cells = cells;
+        CellCount = cells.Length;
+        Geometry = geometry;
+        FeatureId = featureId;
+    }
+
+    internal TabularRow(int number, CellArena arena, int firstCell, int cellCount)
+    {
+        Number = number;
+        _arena = arena;
+        _firstCell = firstCell;
+        CellCount = cellCount;
+    }
+
+    /// <summary>The spreadsheet line (CSV, header = line 1) or the 1-based feature number (GeoJSON).</summary>
+    public int Number { get; }
+
+    public int CellCount { get; }
+
+    public JsonElement? Geometry { get; }
+
+    public string? FeatureId { get; }
+
+    /// <summary>The text of cell <paramref name="i"/>, null when empty or missing (CSV cells become strings only when asked for).</summary>
+    public string? CellAt(int i) => i < 0 || i >= CellCount ? null : _cells is not null ? _cells[i] : _arena!.Text(_firstCell + i);
+}
+
+/// <summary>
+/// The unquoted text of every CSV cell, copied into large shared character chunks and addressed by (chunk, offset,
+/// length): reading a file creates a handful of arrays instead of one string per cell, so a 100 MB file parses at the
+/// speed of the CSV reader, not of the garbage collector.
+/// </summary>
+internal sealed class CellArena
+{
+    private const int ChunkSize = 1 << 20;
+    private readonly List<char[]> _chunks = [new char[ChunkSize]];
+    private int _used;
+    private int[] _refs = new int[3 * 4096];
+    private int _cells;
+
+    public int Count => _cells;
+
+    public void Add(ReadOnlySpan<char> text)
+    {
+        if (3 * (_cells + 1) > _refs.Length)
+        {
+            Array.Resize(ref _refs, _refs.Length * 2);
+        }
+
+        var at = 3 * _cells++;
+        if (text.IsEmpty)
+        {
+            _refs[at + 2] = -1;
+            return;
+        }
+
+        if (_used + text.Length > _chunks[^1].Length)
+        {
+            _chunks.Add(new char[Math.Max(ChunkSize, text.Length)]);
+            _used = 0;
+        }
+
+        text.CopyTo(_chunks[^1].AsSpan(_used));
+        (_refs[at], _refs[at + 1], _refs[at + 2]) = (_chunks.Count - 1, _used, text.Length);
+        _used += text.Length;
+    }
+
+    public string? Text(int cell)
+    {
+        var at = 3 * cell;
+        return _refs[at + 2] < 0 ? null : new string(_chunks[_refs[at]], _refs[at + 1], _refs[at + 2]);
+    }
+}
 
 /// <summary>
 /// A CSV or GeoJSON file read into columns and rows, with what was detected (encoding, delimiter, declared CRS).
@@ -43,12 +123,7 @@ public sealed class TabularFile
     public string? Cell(TabularRow row, string? column)
     {
         ArgumentNullException.ThrowIfNull(row);
-        if (column is null || !_index.TryGetValue(column, out var i) || i >= row.Cells.Length)
-        {
-            return null;
-        }
-
-        return row.Cells[i];
+        return column is not null && _index.TryGetValue(column, out var i) ? row.CellAt(i) : null;
     }
 
     public static TabularFile Read(ImportFormat format, ReadOnlyMemory<byte> bytes) => format switch
@@ -178,7 +253,6 @@ public sealed class TabularFile
             using var reader = Sep.Reader(o => o with
             {
                 Sep = new Sep(delimiter), Unescape = true, DisableColCountCheck = true, CultureInfo = CultureInfo.InvariantCulture,
-                CreateToString = SepToString.PoolPerCol(maximumStringLength: 64),
             }).From(text);
             columns = [.. reader.Header.ColNames.Select(c => c.Trim())];
             if (columns.Length == 0 || columns.All(string.IsNullOrWhiteSpace))
@@ -192,25 +266,22 @@ public sealed class TabularFile
                 throw new ImportFileException($"The column name '{duplicate.Key}' appears twice in the header.");
             }
 
+            var arena = new CellArena();
             foreach (var row in reader)
             {
-                var cells = new string?[Math.Max(row.ColCount, columns.Length)];
+                var first = arena.Count;
+                var count = Math.Max(row.ColCount, columns.Length);
                 var allEmpty = true;
-                for (var i = 0; i < row.ColCount; i++)
+                for (var i = 0; i < count; i++)
                 {
-                    var col = row[i];
-                    if (col.Span.IsEmpty)
-                    {
-                        continue;
-                    }
-
-                    cells[i] = col.ToString();
-                    allEmpty &= col.Span.IsWhiteSpace();
+                    var cell = i < row.ColCount ? row[i].Span : default;
+                    arena.Add(cell);
+                    allEmpty &= cell.IsWhiteSpace();
                 }
 
                 if (!allEmpty)
                 {
-                    rows.Add(new TabularRow(row.LineNumberFrom, cells, null, null));
+                    rows.Add(new TabularRow(row.LineNumberFrom, arena, first, count));
                 }
             }
         }
