@@ -14,16 +14,23 @@ public static class AssetTypeCatalog
     private static AttributeDefinition Sdm(string subject, string term, AttributeDataType type, string label,
         string? unit = null, string? unitLabel = null, double? min = null, double? max = null,
         IReadOnlyList<string>? allowed = null, AttributeKind kind = AttributeKind.Property,
-        PublicationClass publication = PublicationClass.Public) =>
-        new(term, CityTwinTerms.Sdm(subject, term), type, label, kind, unit, unitLabel, min, max, allowed, publication);
+        PublicationClass publication = PublicationClass.Public, bool list = false) =>
+        new(term, CityTwinTerms.Sdm(subject, term), type, label, kind, unit, unitLabel, min, max, allowed, publication, list);
+
+    /// <summary>
+    /// The "status" attribute Smart Data Models gives several types (lamp state, parking occupancy…): one NGSI-LD
+    /// core IRI, type-specific values. Not the registry's lifecycle status.
+    /// </summary>
+    private static AttributeDefinition SdmStatus(string label, IReadOnlyList<string> allowed) =>
+        new("status", CityTwinTerms.NgsiLdStatus, Text, label, AllowedValues: allowed);
 
     /// <summary>A term SDM does not define for this type: CityTwin's own vocabulary.</summary>
     private static AttributeDefinition Own(string term, AttributeDataType type, string label, string? unit = null,
         string? unitLabel = null, double? min = null, double? max = null, IReadOnlyList<string>? allowed = null) =>
         new(term, CityTwinTerms.Own(term), type, label, AttributeKind.Property, unit, unitLabel, min, max, allowed);
 
-    private static AttributeDefinition Rel(string subject, string term, string label) =>
-        Sdm(subject, term, Text, label, kind: AttributeKind.Relationship);
+    private static AttributeDefinition Rel(string subject, string term, string label, bool list = false) =>
+        Sdm(subject, term, Text, label, kind: AttributeKind.Relationship, list: list);
 
     public static readonly AssetType Streetlight = new("Streetlight", CityTwinTerms.Sdm(Lighting, "Streetlight"),
         "Street light", "Street lights", Lighting, AssetCategory.Lighting, 30,
@@ -34,6 +41,7 @@ public static class AssetTypeCatalog
         Sdm(Lighting, "locationCategory", Text, "Location category",
             allowed: ["bridge", "centralIsland", "facade", "garden", "park", "parking", "pedestrianPath", "playground", "road", "sidewalk", "tunnel"]),
         Sdm(Lighting, "streetPoleNum", Text, "Pole number"),
+        SdmStatus("Lamp status", ["ok", "defectiveLamp", "columnIssue", "brokenLantern"]),
         Rel(Lighting, "refStreetlightGroup", "Street light group"),
     ]);
 
@@ -41,7 +49,7 @@ public static class AssetTypeCatalog
         "Street light group", "Street light groups", Lighting, AssetCategory.Lighting, 30,
     [
         Sdm(Lighting, "circuitId", Text, "Circuit"),
-        Sdm(Lighting, "switchingMode", Text, "Switching mode", allowed: ["night-ON", "night-OFF", "night-LOW", "always-ON", "always-OFF"]),
+        Sdm(Lighting, "switchingMode", Text, "Switching mode", allowed: ["night-ON", "night-OFF", "night-LOW", "always-ON", "day-ON", "day-OFF", "day-LOW"], list: true),
         Rel(Lighting, "refStreetlightControlCabinet", "Control cabinet"),
     ]);
 
@@ -52,12 +60,13 @@ public static class AssetTypeCatalog
         Sdm(Lighting, "maximumPowerAvailable", Number, "Maximum power available", "KWT", "kW", 0, 500),
         Sdm(Lighting, "workingMode", Text, "Working mode", allowed: ["automatic", "manual", "semiautomatic"]),
         Sdm(Lighting, "cupboardMadeOf", Text, "Cupboard material", allowed: ["concrete", "metal", "other", "plastic"]),
+        Rel(Lighting, "refStreetlightGroup", "Street light groups", list: true),
     ]);
 
-    /// <summary>The Smart Data Models Building categories (OpenStreetMap building values) plus the civic uses cities record.</summary>
+    /// <summary>The Smart Data Models Building categories (OpenStreetMap building values).</summary>
     private static readonly string[] BuildingCategories =
     [
-        "school", "office", "library", "sports_hall", "townhall", "fire_station", "community_centre", "depot", "museum", "residential",
+        "school", "office", "residential",
         "apartments", "bakehouse", "barn", "bridge", "bungalow", "bunker", "cathedral", "cabin", "carport", "cemetery", "chapel", "church", "civic",
         "commercial", "conservatory", "construction", "cowshed", "detached", "digester", "dormitory", "farm", "farm_auxiliary", "garage", "garages",
         "garbage_shed", "grandstand", "greenhouse", "hangar", "hospital", "hotel", "house", "houseboat", "hut", "industrial", "kindergarten", "kiosk",
@@ -70,7 +79,9 @@ public static class AssetTypeCatalog
         "Building", "Buildings", "Building", AssetCategory.Buildings, 60,
     [
         Sdm("Building", "category", Text, "Category",
-            allowed: BuildingCategories),
+            allowed: BuildingCategories, list: true),
+        Own("civicUse", Text, "Civic use",
+            allowed: ["townhall", "library", "museum", "community_centre", "fire_station", "sports_hall", "depot", "school", "office"]),
         Sdm("Building", "floorsAboveGround", Integer, "Floors above ground", min: 0, max: 200),
         Sdm("Building", "peopleCapacity", Integer, "People capacity", min: 0, max: 100_000),
         Own("floorArea", Number, "Floor area", "MTK", "m²", 1, 1_000_000),
@@ -90,7 +101,9 @@ public static class AssetTypeCatalog
     public static readonly AssetType ParkingSpot = new("ParkingSpot", CityTwinTerms.Sdm("Parking", "ParkingSpot"),
         "Parking spot", "Parking spots", "Parking", AssetCategory.Mobility, 20,
     [
-        Sdm("Parking", "category", Text, "Category", allowed: ["onStreet", "offStreet", "forDisabled", "forElectricCharging", "forDelivery"]),
+        Sdm("Parking", "category", Text, "Category", allowed: ["onStreet", "offStreet"], list: true),
+        Own("reservedFor", Text, "Reserved for", allowed: ["disabled", "electricCharging", "delivery"]),
+        SdmStatus("Occupancy", ["free", "occupied", "closed", "unknown"]),
         Sdm("Parking", "width", Number, "Width", "MTR", "m", 1, 10),
         Sdm("Parking", "length", Number, "Length", "MTR", "m", 2, 30),
         Rel("Parking", "refParkingSite", "Parking site"),
@@ -109,7 +122,8 @@ public static class AssetTypeCatalog
         "EV charging station", "EV charging stations", "Transportation", AssetCategory.Mobility, 12,
     [
         Sdm("Transportation", "capacity", Integer, "Vehicles at once", min: 1, max: 100),
-        Sdm("Transportation", "socketType", Text, "Socket type", allowed: ["Type2", "CCS/SAE", "CHAdeMO", "Schuko", "Tesla", "Caravan_Mains_Socket", "Dual_CHAdeMO", "Dual_J-1772", "Dual_Mennekes", "J-1772", "Mennekes", "Other", "Type3", "Wall_Euro"]),
+        Sdm("Transportation", "allowedVehicleType", Text, "Vehicle type", allowed: ["bicycle", "bus", "car", "caravan", "motorcycle", "motorscooter", "truck"], list: true),
+        Sdm("Transportation", "socketType", Text, "Socket type", list: true, allowed: ["Type2", "CCS/SAE", "CHAdeMO", "Schuko", "Tesla", "Caravan_Mains_Socket", "Dual_CHAdeMO", "Dual_J-1772", "Dual_Mennekes", "J-1772", "Mennekes", "Other", "Type3", "Wall_Euro"]),
         Own("chargingPower", Number, "Power per socket", "KWT", "kW", 1, 400),
         Sdm("Transportation", "operator", Text, "Operator"),
     ]);
@@ -118,7 +132,7 @@ public static class AssetTypeCatalog
         "Point of interest", "Points of interest", "PointOfInterest", AssetCategory.Amenities, 25,
     [
         // SDM's PointOfInterest categories are open codes (e.g. "113"): free text, the demo uses words.
-        Sdm("PointOfInterest", "category", Text, "Category"),
+        Sdm("PointOfInterest", "category", Text, "Category", list: true),
         Sdm("PointOfInterest", "capacity", Integer, "Capacity", min: 0, max: 10_000),
     ]);
 
@@ -154,11 +168,11 @@ public static class AssetTypeCatalog
         "Sensor", "Sensors", "Device", AssetCategory.Sensors, 8,
     [
         Sdm("Device", "controlledProperty", Text, "Measures",
-            allowed: ["airPollution", "noiseLevel", "trafficFlow", "temperature", "fillingLevel", "occupancy", "energy"]),
+            allowed: ["airPollution", "noiseLevel", "trafficFlow", "temperature", "fillingLevel", "occupancy", "energy"], list: true),
         Sdm("Device", "serialNumber", Text, "Serial number", publication: PublicationClass.Internal),
         Sdm("Device", "batteryLevel", Number, "Battery level", "C62", "(0–1)", 0, 1),
         Sdm("Device", "firmwareVersion", Text, "Firmware version", publication: PublicationClass.Internal),
-        Sdm("Device", "controlledAsset", Text, "Monitored asset", kind: AttributeKind.Relationship),
+        Sdm("Device", "controlledAsset", Text, "Monitored asset", kind: AttributeKind.Relationship, list: true),
     ]);
 
     public static IReadOnlyList<AssetType> All { get; } =

@@ -12,7 +12,8 @@ public enum AttributeKind
 
 /// <summary>
 /// A type-specific attribute of an asset type: its Smart Data Models term and IRI, data type, unit (UN/CEFACT code),
-/// allowed range or values, and default publication class.
+/// allowed range or values, and default publication class. <see cref="IsList"/>: Smart Data Models declares the
+/// attribute as an array; the registry keeps one value (or one relationship per target) and exchanges it as an array.
 /// </summary>
 public sealed record AttributeDefinition(
     string Term,
@@ -25,7 +26,8 @@ public sealed record AttributeDefinition(
     double? Minimum = null,
     double? Maximum = null,
     IReadOnlyList<string>? AllowedValues = null,
-    PublicationClass DefaultPublication = PublicationClass.Public)
+    PublicationClass DefaultPublication = PublicationClass.Public,
+    bool IsList = false)
 {
     /// <summary>Checks a value against this definition; throws a <see cref="DomainException"/> naming the attribute.</summary>
     public void Validate(AttributeValue value)

@@ -20,6 +20,9 @@ public static class CityTwinTerms
     public const string LifecycleStatus = Namespace + "lifecycleStatus";
     public const string PublicationClass = Namespace + "publicationClass";
 
+    /// <summary>The IRI the Smart Data Models contexts give the term "status" (a type's operational state).</summary>
+    public const string NgsiLdStatus = "https://uri.etsi.org/ngsi-ld/status";
+
     public static string Sdm(string subject, string term) => $"{SdmNamespace}dataModel.{subject}/{term}";
 
     public static string SdmCommon(string term) => SdmNamespace + term;

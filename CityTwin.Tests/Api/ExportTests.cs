@@ -73,9 +73,26 @@ public sealed class ExportTests(CityTwinAppFactory app)
         Assert.Equal("Relationship", entity.GetProperty("refStreetlightGroup").GetProperty("type").GetString());
         Assert.StartsWith("urn:ngsi-ld:StreetlightGroup:", entity.GetProperty("refStreetlightGroup").GetProperty("object").GetString(), StringComparison.Ordinal);
         Assert.Equal("GeoProperty", entity.GetProperty("location").GetProperty("type").GetString());
+        Assert.Equal("ok", entity.GetProperty("status").GetProperty("value").GetString());
+        Assert.True(entity.GetProperty("address").GetProperty("value").TryGetProperty("streetAddress", out _), "address is a PostalAddress");
         var contexts = entity.GetProperty("@context").EnumerateArray().Select(c => c.GetString()).ToList();
-        Assert.EndsWith(CityTwinContext.Path, contexts[0], StringComparison.Ordinal);
-        Assert.Equal(CityTwinContext.CoreContext, contexts[1]);
+        Assert.Equal(["https://smart-data-models.github.io/dataModel.Streetlighting/context.jsonld"], contexts.Take(1));
+        Assert.EndsWith(CityTwinContext.Path, contexts[1], StringComparison.Ordinal);
+        Assert.Equal(CityTwinContext.CoreContext, contexts[2]);
+    }
+
+    [Fact]
+    public async Task NgsiLd_ListAttributesAreArrays_AndAmbiguousTermsUseTheTypesSmartDataModelsName()
+    {
+        using var buildings = JsonDocument.Parse(await Keyed().GetStringAsync("/api/exports/assets?format=keyvalues&type=Building"));
+        var building = buildings.RootElement.EnumerateArray().First(b => b.TryGetProperty("category", out _));
+        Assert.Equal(JsonValueKind.Array, building.GetProperty("category").ValueKind);
+
+        using var cabinets = JsonDocument.Parse(await Keyed().GetStringAsync("/api/exports/assets?format=ngsi-ld&type=StreetlightControlCabinet"));
+        var cabinet = cabinets.RootElement.EnumerateArray().First();
+        var groups = cabinet.GetProperty("refStreetlightGroup").GetProperty("object");
+        Assert.Equal(JsonValueKind.Array, groups.ValueKind);
+        Assert.All(groups.EnumerateArray(), g => Assert.StartsWith("urn:ngsi-ld:StreetlightGroup:", g.GetString(), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -130,6 +147,35 @@ public sealed class ExportTests(CityTwinAppFactory app)
         var rows = text.Split('\n').Count(l => l.StartsWith("urn:", StringComparison.Ordinal));
         Assert.InRange(rows, expected, expected + 5); // other tests of the shared app may add a few assets meanwhile
         Assert.True(rows > 9_000);
+    }
+
+    [Theory]
+    [InlineData("ngsi-ld")]
+    [InlineData("keyvalues")]
+    public async Task NgsiLd_OfEveryTypeWithASchema_IsValidAgainstTheOfficialSmartDataModelsSchema(string format)
+    {
+        var schemas = app.Services.GetRequiredService<CityTwin.Web.Features.Import.SdmSchemas>();
+        var failures = new List<string>();
+        var checkedTypes = 0;
+        foreach (var type in AssetTypeCatalog.All.Where(t => schemas.HasSchema(t.Name)))
+        {
+            using var doc = JsonDocument.Parse(await Keyed().GetStringAsync($"/api/exports/assets?format={format}&type={type.Name}"));
+            var entities = doc.RootElement.EnumerateArray().ToList();
+            if (entities.Count == 0)
+            {
+                continue;
+            }
+
+            checkedTypes++;
+            foreach (var entity in entities)
+            {
+                using var keyValues = JsonDocument.Parse(CityTwin.Web.Features.Import.SdmSchemas.ToKeyValues(entity));
+                failures.AddRange(schemas.Validate(type.Name, keyValues.RootElement).Select(e => $"{type.Name} {e.Path}: {e.Message}"));
+            }
+        }
+
+        Assert.True(checkedTypes >= 10, $"only {checkedTypes} demo types have a schema");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.GroupBy(f => f).Select(g => $"{g.Count()} × {g.Key}")));
     }
 
     [Fact]

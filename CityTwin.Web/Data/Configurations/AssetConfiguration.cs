@@ -13,7 +13,7 @@ internal sealed class AssetConfiguration : IEntityTypeConfiguration<AssetRecord>
         b.HasKey(a => a.Seq);
         b.Property(a => a.Seq).ValueGeneratedOnAdd();
         b.Property(a => a.Id).HasMaxLength(AssetId.MaxLength).IsRequired();
-        b.HasIndex(a => a.Id).IsUnique();
+        // Unique through the alternate key AK_Assets_Id (principal of AssetLinks); a second unique index only slowed writes.
         b.Property(a => a.Type).HasMaxLength(100);
         b.Property(a => a.TypeIri).HasMaxLength(300);
         b.Property(a => a.Name).HasMaxLength(Asset.MaxNameLength);

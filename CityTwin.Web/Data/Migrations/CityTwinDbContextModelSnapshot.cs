@@ -267,9 +267,6 @@ namespace CityTwin.Web.Data.Migrations
 
                     b.HasIndex("DistrictCode");
 
-                    b.HasIndex("Id")
-                        .IsUnique();
-
                     b.HasIndex("ModifiedAt");
 
                     b.HasIndex("Condition", "Status");

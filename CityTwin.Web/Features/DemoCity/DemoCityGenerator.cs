@@ -478,6 +478,15 @@ public sealed class DemoCityGenerator
             TrySet(asset, "maximumPowerAvailable", AttributeValue.OfNumber(Math.Round(20 + rng.NextDouble() * 40, 1)));
             TrySet(asset, "workingMode", AttributeValue.OfText(rng.NextDouble() < 0.85 ? "automatic" : "semiautomatic"));
             TrySet(asset, "cupboardMadeOf", AttributeValue.OfText(Pick(["metal", "plastic", "concrete"], rng)));
+            // The lighting circuits this cabinet feeds: group g is fed by cabinet g mod the number of cabinets.
+            if (!asset.IsDecommissioned)
+            {
+                for (var g = i; g < city.Count(100); g += city.Count(34))
+                {
+                    asset.LinkTo("refStreetlightGroup", AssetId.For(AssetTypeCatalog.StreetlightGroup.Name, $"riverford-slg-{g + 1:D4}"));
+                }
+            }
+
             _cabinets.Add(asset.Id);
             return asset;
         }
@@ -518,6 +527,8 @@ public sealed class DemoCityGenerator
                 TrySet(light, "lanternHeight", AttributeValue.OfNumber(PickNumber([4, 6, 8, 10])));
                 TrySet(light, "locationCategory", AttributeValue.OfText(Pick(["road", "road", "sidewalk", "pedestrianPath", "park", "parking"], rng)));
                 TrySet(light, "streetPoleNum", AttributeValue.OfText($"P{g + 1:D4}-{number:D3}"));
+                // Lamp state without a draw from the shared generator (keeps every other demo value as it was).
+                TrySet(light, "status", AttributeValue.OfText(((g * 31) + number) % 97 == 0 ? "defectiveLamp" : ((g * 17) + number) % 211 == 0 ? "brokenLantern" : "ok"));
                 if (!light.IsDecommissioned)
                 {
                     light.LinkTo("refStreetlightGroup", group.Id);
@@ -630,12 +641,19 @@ public sealed class DemoCityGenerator
             var district = RandomDistrict();
             var where = PointIn(district);
             var street = Street();
-            var category = Pick(["onStreet", "onStreet", "onStreet", "onStreet", "forDisabled", "forElectricCharging", "forDelivery"], rng);
+            var use = Pick(["general", "general", "general", "general", "disabled", "electricCharging", "delivery"], rng);
             var asset = NewAsset(AssetTypeCatalog.ParkingSpot, $"riverford-spot-{i + 1:D5}", $"Parking spot {street} {i + 1}",
                 district, AssetGeometry.Point(where.Longitude, where.Latitude), "Mobility", AddressOn(street));
-            TrySet(asset, "category", AttributeValue.OfText(category));
-            TrySet(asset, "width", AttributeValue.OfNumber(category == "forDisabled" ? 3.5 : 2.5));
-            TrySet(asset, "length", AttributeValue.OfNumber(category == "forDelivery" ? 12 : 5.5));
+            TrySet(asset, "category", AttributeValue.OfText("onStreet"));
+            if (use != "general")
+            {
+                TrySet(asset, "reservedFor", AttributeValue.OfText(use));
+            }
+
+            // The registry has no live occupancy for most spots (Smart Data Models requires the attribute).
+            TrySet(asset, "status", AttributeValue.OfText("unknown"));
+            TrySet(asset, "width", AttributeValue.OfNumber(use == "disabled" ? 3.5 : 2.5));
+            TrySet(asset, "length", AttributeValue.OfNumber(use == "delivery" ? 12 : 5.5));
             var site = _carParks.Where(c => c.District == district.Code).Select(c => c.Id).FirstOrDefault();
             if (site != default && !asset.IsDecommissioned)
             {
@@ -655,6 +673,7 @@ public sealed class DemoCityGenerator
             var fast = rng.NextDouble() < 0.2;
             TrySet(asset, "capacity", AttributeValue.OfInteger(fast ? 2 : rng.Next(1, 5)));
             TrySet(asset, "socketType", AttributeValue.OfText(fast ? "CCS/SAE" : "Type2"));
+            TrySet(asset, "allowedVehicleType", AttributeValue.OfText("car"));
             TrySet(asset, "chargingPower", AttributeValue.OfNumber(fast ? 150 : 22));
             TrySet(asset, "operator", AttributeValue.OfText(Pick(["Riverford Energy", "ChargeNet", "VoltPoint"], rng)));
             _evStations.Add(asset.Id);
@@ -684,7 +703,18 @@ public sealed class DemoCityGenerator
             var h = 0.00015 + rng.NextDouble() * 0.0003;
             var asset = NewAsset(AssetTypeCatalog.Building, $"riverford-building-{i + 1:D4}", name, district, Rectangle(c, w, h),
                 "Property & Facilities", AddressOn(street));
-            TrySet(asset, "category", AttributeValue.OfText(category));
+            // Smart Data Models' building category is the OpenStreetMap building type; the civic use is CityTwin's own.
+            TrySet(asset, "category", AttributeValue.OfText(category switch
+            {
+                "school" or "office" or "residential" => category,
+                "depot" => "warehouse",
+                _ => "civic",
+            }));
+            if (category != "residential")
+            {
+                TrySet(asset, "civicUse", AttributeValue.OfText(category));
+            }
+
             var floors = category == "residential" ? rng.Next(3, 12) : rng.Next(1, 5);
             TrySet(asset, "floorsAboveGround", AttributeValue.OfInteger(floors));
             TrySet(asset, "floorArea", AttributeValue.OfNumber(Math.Round(w * h * 111_320 * 111_320 * 0.63 * floors)));

@@ -36,6 +36,16 @@ public static class ImportTargets
     public static string? LifecycleKey(string name) =>
         LifecycleKeys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? Aliases.GetValueOrDefault(name);
 
+    /// <summary>
+    /// The mapping target of one of the type's attributes: its term, or its IRI when the term is also a lifecycle key
+    /// (the Smart Data Models "status" of a Streetlight is not the registry's lifecycle status).
+    /// </summary>
+    public static string AttributeTarget(AttributeDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return LifecycleKey(definition.Term) is null ? definition.Term : definition.Iri;
+    }
+
     /// <summary>Sets a lifecycle field from text; throws <see cref="FormatException"/> with the expected form.</summary>
     public static void SetLifecycle(AssetDraft draft, string field, string text)
     {

@@ -249,7 +249,9 @@ public static partial class TabularMapper
         foreach (var column in file.Columns.Where(c => !used.Contains(c)))
         {
             var bare = UnitSuffix().Match(column) is { Success: true } m ? m.Groups[1].Value : column;
-            string? target = ImportTargets.LifecycleKey(bare) ?? ImportTargets.LifecycleKey(column);
+            // A term the type itself defines wins over a lifecycle alias (a Streetlight's "status" is its lamp state).
+            string? target = type?.Attributes.FirstOrDefault(a => a.Term == bare) is { } own ? ImportTargets.AttributeTarget(own)
+                : ImportTargets.LifecycleKey(bare) ?? ImportTargets.LifecycleKey(column);
             if (target is null && bare.Equals(ImportTargets.AttributesJson, StringComparison.OrdinalIgnoreCase))
             {
                 target = ImportTargets.AttributesJson;
@@ -257,7 +259,9 @@ public static partial class TabularMapper
 
             if (target is null && type is not null)
             {
-                target = (type.FindAttribute(bare) ?? type.Attributes.FirstOrDefault(a => string.Equals(a.Label, bare, StringComparison.OrdinalIgnoreCase)))?.Term;
+                target = (type.FindAttribute(bare) ?? type.Attributes.FirstOrDefault(a => string.Equals(a.Label, bare, StringComparison.OrdinalIgnoreCase))) is { } definition
+                    ? ImportTargets.AttributeTarget(definition)
+                    : null;
             }
 
             var flag = Values(column).Any(v => v is "X" or "x") && Values(column).All(v => v is null or "X" or "x");

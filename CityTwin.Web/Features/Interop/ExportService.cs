@@ -280,9 +280,9 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         w.WriteStartObject(Names.Properties);
         w.WriteString(Names.Type, r.Type);
-        WriteLifecycle(w, r, visibility.PublicOnly, normalized: false);
-        attributes.WriteAttributes(w, visibility, valuesOnly: true);
-        WriteLinks(w, r, visibility, normalized: false);
+        WriteLifecycle(w, r, visibility.PublicOnly, normalized: false, postalAddress: false);
+        attributes.WriteAttributes(w, visibility, valuesOnly: true, type: null);
+        WriteLinks(w, r, visibility, normalized: false, type: null);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -292,7 +292,8 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         w.WriteStartObject();
         w.WriteString(Names.Id, r.Id);
         w.WriteString(Names.Type, CompactName(r.TypeIri));
-        WriteLifecycle(w, r, visibility.PublicOnly, normalized: !keyValues);
+        var type = AssetTypeCatalog.Find(r.Type);
+        WriteLifecycle(w, r, visibility.PublicOnly, normalized: !keyValues, postalAddress: true);
         if (r.Geometry.Length > 0)
         {
             var g = r.Geometry.Span;
@@ -312,17 +313,27 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         // Stored attributes already have the NGSI-LD normalized shape {type, value, unitCode}.
-        attributes.WriteAttributes(w, visibility, valuesOnly: keyValues);
-        WriteLinks(w, r, visibility, normalized: !keyValues);
+        attributes.WriteAttributes(w, visibility, valuesOnly: keyValues, type);
+        WriteLinks(w, r, visibility, normalized: !keyValues, type);
         w.WriteStartArray(Names.Context);
+        if (SdmContext(type) is { } sdmContext)
+        {
+            // The type's Smart Data Models context first: it names the terms CityTwin's context leaves out because
+            // two types define them differently (e.g. "category"); CityTwin's context, later, wins for shared terms.
+            w.WriteStringValue(sdmContext);
+        }
+
         w.WriteStringValue(contextUrl);
         w.WriteStringValue(Names.CoreContext);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    /// <summary>Relationships grouped by IRI (links arrive sorted by IRI); one target as a string, several as an array.</summary>
-    private static void WriteLinks(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized)
+    /// <summary>
+    /// Relationships grouped by IRI (links arrive sorted by IRI); one target as a string, several as an array, and
+    /// always an array where Smart Data Models declares a list (NGSI-LD exports, <paramref name="type"/> given).
+    /// </summary>
+    private static void WriteLinks(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized, AssetType? type)
     {
         var links = r.Links;
         for (var i = 0; i < links.Count;)
@@ -336,7 +347,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
             if (visibility.Visible(iri))
             {
-                var name = CompactName(iri);
+                var name = NameFor(iri, type);
                 if (normalized)
                 {
                     w.WriteStartObject(name);
@@ -344,7 +355,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
                     name = Names.Object;
                 }
 
-                if (end - i == 1)
+                if (end - i == 1 && type?.FindAttribute(iri)?.IsList != true)
                 {
                     w.WriteString(name, links[i].Target);
                 }
@@ -370,7 +381,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
     }
 
     /// <summary>The lifecycle fields by CityTwin term; the owner department is internal and left out of public exports.</summary>
-    private static void WriteLifecycle(Utf8JsonWriter w, ExportRow r, bool publicOnly, bool normalized)
+    private static void WriteLifecycle(Utf8JsonWriter w, ExportRow r, bool publicOnly, bool normalized, bool postalAddress)
     {
         Span<byte> date = stackalloc byte[10];
         Text(w, Names.Name, r.Name, normalized);
@@ -381,7 +392,19 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         if (r.Address is { } address)
         {
-            Text(w, Names.Address, address, normalized);
+            if (postalAddress)
+            {
+                // Smart Data Models' address is a schema.org PostalAddress object.
+                Start(w, Names.Address, normalized);
+                w.WriteStartObject();
+                w.WriteString(Names.StreetAddress, address);
+                w.WriteEndObject();
+                End(w, normalized);
+            }
+            else
+            {
+                Text(w, Names.Address, address, normalized);
+            }
         }
 
         Text(w, Names.LifecycleStatus, r.Status, normalized);
@@ -465,6 +488,34 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Iri), JsonEncodedText> TypeNames = new();
+
+    /// <summary>
+    /// The property name of an attribute IRI in an NGSI-LD export of <paramref name="type"/>: CityTwin's term, else the
+    /// type's own Smart Data Models term (its SDM context is in the entity's @context), else the IRI.
+    /// </summary>
+    private static JsonEncodedText NameFor(string iri, AssetType? type)
+    {
+        if (type?.SdmSubject is null)
+        {
+            return CompactName(iri);
+        }
+
+        return TypeNames.TryGetValue((type.Name, iri), out var name) ? name
+            : TypeNames.GetOrAdd((type.Name, iri), key =>
+                !ReferenceEquals(CityTwinContext.Compact(key.Iri), key.Iri) || type.FindAttribute(key.Iri) is not { } def
+                    ? CompactName(key.Iri)
+                    : JsonEncodedText.Encode(def.Term));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> SdmContexts = new(StringComparer.Ordinal);
+
+    /// <summary>The Smart Data Models context of a type's subject (served offline, see <c>StandardDocuments</c>).</summary>
+    private static JsonEncodedText? SdmContext(AssetType? type) =>
+        type?.SdmSubject is { } subject
+            ? SdmContexts.GetOrAdd(subject, s => JsonEncodedText.Encode($"https://smart-data-models.github.io/dataModel.{s}/context.jsonld"))
+            : null;
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> CompactNames = new(StringComparer.Ordinal);
 
     /// <summary>The compacted, pre-encoded property name of an IRI (cached: the vocabulary is small).</summary>
@@ -490,7 +541,9 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         if (attributeColumns is not null)
         {
-            header.AddRange(attributeColumns.Select(a => a.UnitLabel is { } u ? $"{a.Term} ({u})" : a.Term));
+            // A term that is also a lifecycle column ("status") is headed by its label ("Lamp status").
+            var lifecycle = header.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            header.AddRange(attributeColumns.Select(a => lifecycle.Contains(a.Term) ? a.Label : a.UnitLabel is { } u ? $"{a.Term} ({u})" : a.Term));
         }
         else
         {
@@ -687,8 +740,11 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         private ReadOnlySpan<byte> Json => _json.Span;
 
-        /// <summary>Each visible attribute as a property: the whole normalized object, or only its value.</summary>
-        public void WriteAttributes(Utf8JsonWriter w, Visibility visibility, bool valuesOnly)
+        /// <summary>
+        /// Each visible attribute as a property: the whole normalized object, or only its value. With a
+        /// <paramref name="type"/> (NGSI-LD exports) names follow <see cref="NameFor"/> and list attributes are arrays.
+        /// </summary>
+        public void WriteAttributes(Utf8JsonWriter w, Visibility visibility, bool valuesOnly, AssetType? type)
         {
             var json = Json;
             var reader = new Utf8JsonReader(json);
@@ -704,16 +760,47 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
                     continue;
                 }
 
-                w.WritePropertyName(CompactName(iri));
+                w.WritePropertyName(NameFor(iri, type));
+                var list = type?.FindAttribute(iri)?.IsList == true;
                 if (valuesOnly)
                 {
-                    w.WriteRawValue(ValueOf(ref reader, json), skipInputValidation: true);
+                    WriteValue(w, ValueOf(ref reader, json), list);
+                }
+                else if (list)
+                {
+                    // Copy the normalized attribute member by member, its value as a one-element array.
+                    w.WriteStartObject();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        w.WritePropertyName(reader.ValueSpan);
+                        var isValue = reader.ValueTextEquals("value"u8);
+                        reader.Read();
+                        var from = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        WriteValue(w, json[from..(int)reader.BytesConsumed], isValue);
+                    }
+
+                    w.WriteEndObject();
                 }
                 else
                 {
                     reader.Skip();
                     w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
                 }
+            }
+        }
+
+        private static void WriteValue(Utf8JsonWriter w, ReadOnlySpan<byte> raw, bool asArray)
+        {
+            if (asArray && raw[0] != (byte)'[')
+            {
+                w.WriteStartArray();
+                w.WriteRawValue(raw, skipInputValidation: true);
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteRawValue(raw, skipInputValidation: true);
             }
         }
 
@@ -743,7 +830,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
             using (var w = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true }))
             {
                 w.WriteStartObject();
-                WriteAttributes(w, visibility, valuesOnly: true);
+                WriteAttributes(w, visibility, valuesOnly: true, type: null);
                 w.WriteEndObject();
             }
 
@@ -828,6 +915,7 @@ public sealed class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory
         public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
         public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
         public static readonly JsonEncodedText Address = JsonEncodedText.Encode("address");
+        public static readonly JsonEncodedText StreetAddress = JsonEncodedText.Encode("streetAddress");
         public static readonly JsonEncodedText LifecycleStatus = JsonEncodedText.Encode("lifecycleStatus");
         public static readonly JsonEncodedText Condition = JsonEncodedText.Encode("condition");
         public static readonly JsonEncodedText InspectedOn = JsonEncodedText.Encode("inspectedOn");
