@@ -50,10 +50,17 @@ public sealed class TabularRow
 internal sealed class CellArena
 {
     private const int ChunkSize = 1 << 20;
-    private readonly List<char[]> _chunks = [new char[ChunkSize]];
+    private readonly List<char[]> _chunks;
     private int _used;
-    private int[] _refs = new int[3 * 4096];
+    private int[] _refs;
     private int _cells;
+
+    /// <summary>Sized from the file: about one cell per 12 bytes, one character per byte.</summary>
+    public CellArena(int fileBytes)
+    {
+        _chunks = [new char[Math.Clamp(fileBytes, 1024, ChunkSize)]];
+        _refs = new int[3 * Math.Clamp(fileBytes / 12, 1024, 1 << 24)];
+    }
 
     public int Count => _cells;
 
@@ -266,7 +273,7 @@ public sealed class TabularFile
                 throw new ImportFileException($"The column name '{duplicate.Key}' appears twice in the header.");
             }
 
-            var arena = new CellArena();
+            var arena = new CellArena(body.Length);
             foreach (var row in reader)
             {
                 var first = arena.Count;
