@@ -5,10 +5,13 @@ public enum GeometryKind
     Point,
     LineString,
     Polygon,
+    MultiPoint,
+    MultiLineString,
 }
 
 /// <summary>
-/// A WGS 84 geometry of an asset or district: a Point, a LineString or a Polygon (exterior ring first, then holes).
+/// A WGS 84 geometry of an asset or district: a Point, a LineString, a Polygon (exterior ring first, then holes), a
+/// MultiPoint (one part per point) or a MultiLineString (one part per line), e.g. a lighting circuit along two streets.
 /// Immutable; validated on creation.
 /// </summary>
 public sealed class AssetGeometry : IEquatable<AssetGeometry>
@@ -22,7 +25,8 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
 
     public GeometryKind Kind { get; }
 
-    /// <summary>Point: one part of one position. LineString: one part. Polygon: one part per ring, exterior first.</summary>
+    /// <summary>Point: one part of one position. LineString: one part. Polygon: one part per ring, exterior first.
+    /// MultiPoint: one part of one position per point. MultiLineString: one part per line.</summary>
     public IReadOnlyList<IReadOnlyList<GeoPosition>> Parts { get; }
 
     public GeoBounds Bounds { get; }
@@ -44,6 +48,28 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
         }
 
         return new AssetGeometry(GeometryKind.LineString, [list]);
+    }
+
+    public static AssetGeometry MultiPoint(IEnumerable<GeoPosition> points)
+    {
+        var list = points.Select(p => (IReadOnlyList<GeoPosition>)[p]).ToArray();
+        if (list.Length == 0)
+        {
+            throw new DomainException("geometry", "A MultiPoint needs at least one point.");
+        }
+
+        return new AssetGeometry(GeometryKind.MultiPoint, list);
+    }
+
+    public static AssetGeometry MultiLineString(IEnumerable<IEnumerable<GeoPosition>> lines)
+    {
+        var list = lines.Select(l => (IReadOnlyList<GeoPosition>)l.ToArray()).ToArray();
+        if (list.Length == 0 || list.Any(l => l.Count < 2))
+        {
+            throw new DomainException("geometry", "A MultiLineString needs at least one line, each of at least two positions.");
+        }
+
+        return new AssetGeometry(GeometryKind.MultiLineString, list);
     }
 
     public static AssetGeometry Polygon(IEnumerable<IEnumerable<GeoPosition>> rings)

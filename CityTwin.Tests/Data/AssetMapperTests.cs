@@ -73,6 +73,19 @@ public sealed class AssetMapperTests
     }
 
     [Fact]
+    public void GeoJson_MultiPointAndMultiLineString_RoundTrip_AndAreValidated()
+    {
+        var points = AssetGeometry.MultiPoint([new(4, 50), new(4.1, 50.05)]);
+        var lines = AssetGeometry.MultiLineString([[new(4, 50), new(4.1, 50)], [new(4.2, 50.1), new(4.3, 50.1), new(4.3, 50.2)]]);
+        Assert.Equal(points, GeoJson.Read(GeoJson.Write(points)));
+        Assert.Equal(lines, GeoJson.Read(GeoJson.Write(lines)));
+        Assert.Contains("\"MultiLineString\",\"coordinates\":[[[4,50],[4.1,50]],[[4.2,50.1]", GeoJson.Write(lines), StringComparison.Ordinal);
+        Assert.Equal(new GeoBounds(4, 50, 4.3, 50.2), lines.Bounds);
+        Assert.Throws<CityTwin.Domain.DomainException>(() => GeoJson.Read("{\"type\":\"MultiLineString\",\"coordinates\":[[[4,50]]]}"));
+        Assert.Throws<CityTwin.Domain.DomainException>(() => GeoJson.Read("{\"type\":\"MultiPoint\",\"coordinates\":[]}"));
+    }
+
+    [Fact]
     public void GeoJson_PolygonRoundTrips()
     {
         var polygon = AssetGeometry.Polygon([[new(4, 50), new(4.1, 50), new(4.1, 50.1), new(4, 50)]]);

@@ -188,10 +188,6 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
         ["Device/example-normalized.jsonld"] = "Smart Data Models schema of Device",
         ["Device/example.json"] = "Measures expects a text value",                   // controlledProperty lists two values; the registry keeps one
         ["Device/example-normalized.json"] = "Measures expects a text value",
-        ["StreetlightGroup/example.json"] = "MultiLineString",
-        ["StreetlightGroup/example.jsonld"] = "MultiLineString",
-        ["StreetlightGroup/example-normalized.json"] = "MultiLineString",
-        ["StreetlightGroup/example-normalized.jsonld"] = "MultiLineString",
     };
 
     [Fact]
@@ -225,7 +221,26 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
             }
         }
 
-        Assert.Equal(41, imported);
+        Assert.Equal(45, imported);
+    }
+
+    [Fact]
+    public async Task SdmStreetlightGroup_MultiLineString_IsKeptWithEveryLine()
+    {
+        var bytes = SharedData.Bytes("standards/sdm/StreetlightGroup/examples/example-normalized.json");
+        using var source = JsonDocument.Parse(bytes);
+        var lines = source.RootElement.GetProperty("location").GetProperty("value").GetProperty("coordinates");
+        var report = await Imports.RunAsync(bytes, new ImportRequest { Format = ImportFormat.NgsiLd, FileName = "group.json", AllowOutsideExtent = true, Mode = ImportMode.Commit }, Tester);
+        Assert.True(report.Committed || report.Unchanged == 1, string.Join(" | ", report.Issues.Select(i => i.Reason)));
+
+        var id = source.RootElement.GetProperty("id").GetString()!;
+        var asset = await app.Services.GetRequiredService<AssetStore>().FindAsync(id.StartsWith("urn:", StringComparison.Ordinal) ? id : $"urn:ngsi-ld:StreetlightGroup:{id}");
+        Assert.NotNull(asset);
+        Assert.Equal(GeometryKind.MultiLineString, asset.Geometry!.Kind);
+        Assert.Equal(lines.GetArrayLength(), asset.Geometry.Parts.Count);
+        Assert.Equal(lines[0][0][0].GetDouble(), asset.Geometry.Parts[0][0].Longitude, 6);
+        var last = lines[lines.GetArrayLength() - 1];
+        Assert.Equal(last[last.GetArrayLength() - 1][1].GetDouble(), asset.Geometry.Parts[^1][^1].Latitude, 6);
     }
 
     [Theory]

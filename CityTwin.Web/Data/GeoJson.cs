@@ -36,6 +36,9 @@ public static class GeoJson
             case GeometryKind.LineString:
                 WritePositions(w, geometry.Parts[0]);
                 break;
+            case GeometryKind.MultiPoint:
+                WritePositions(w, [.. geometry.Parts.Select(p => p[0])]);
+                break;
             default:
                 w.WriteStartArray();
                 foreach (var ring in geometry.Parts)
@@ -69,7 +72,7 @@ public static class GeoJson
         w.WriteEndArray();
     }
 
-    /// <summary>Parses a GeoJSON Point, LineString or Polygon; throws <see cref="DomainException"/> with the reason.</summary>
+    /// <summary>Parses a GeoJSON Point, LineString, Polygon, MultiPoint or MultiLineString; throws <see cref="DomainException"/> with the reason.</summary>
     public static AssetGeometry Read(string json)
     {
         try
@@ -100,7 +103,9 @@ public static class GeoJson
             "Point" => AssetGeometry.Point(Position(c).Longitude, Position(c).Latitude),
             "LineString" => AssetGeometry.LineString(c.EnumerateArray().Select(Position)),
             "Polygon" => AssetGeometry.Polygon(c.EnumerateArray().Select(r => r.EnumerateArray().Select(Position))),
-            var other => throw new DomainException("geometry", $"Geometry type '{other}' is not supported; use Point, LineString or Polygon."),
+            "MultiPoint" => AssetGeometry.MultiPoint(c.EnumerateArray().Select(Position)),
+            "MultiLineString" => AssetGeometry.MultiLineString(c.EnumerateArray().Select(l => l.EnumerateArray().Select(Position))),
+            var other => throw new DomainException("geometry", $"Geometry type '{other}' is not supported; use Point, LineString, Polygon, MultiPoint or MultiLineString."),
         };
     }
 

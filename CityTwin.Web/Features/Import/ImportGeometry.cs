@@ -43,6 +43,10 @@ public static class ImportGeometry
                 return new RawGeometry(GeometryKind.LineString, [[.. c.EnumerateArray().Select(Position)]]);
             case "Polygon":
                 return new RawGeometry(GeometryKind.Polygon, [.. c.EnumerateArray().Select(r => (IReadOnlyList<(double, double)>)[.. r.EnumerateArray().Select(Position)])]);
+            case "MultiPoint" when c.GetArrayLength() > 1:
+                return new RawGeometry(GeometryKind.MultiPoint, [.. c.EnumerateArray().Select(p => (IReadOnlyList<(double, double)>)[Position(p)])]);
+            case "MultiLineString" when c.GetArrayLength() > 1:
+                return new RawGeometry(GeometryKind.MultiLineString, [.. c.EnumerateArray().Select(l => (IReadOnlyList<(double, double)>)[.. l.EnumerateArray().Select(Position)])]);
             case "MultiPoint" or "MultiLineString" or "MultiPolygon" when c.GetArrayLength() == 1:
                 using (var single = JsonDocument.Parse($"{{\"type\":\"{type[5..]}\",\"coordinates\":{c[0].GetRawText()}}}"))
                 {
@@ -50,7 +54,7 @@ public static class ImportGeometry
                 }
 
             default:
-                throw new FormatException($"Geometry type '{type}' is not supported; the registry stores one Point, LineString or Polygon per asset.");
+                throw new FormatException($"Geometry type '{type}' is not supported; the registry stores a Point, LineString, Polygon, MultiPoint or MultiLineString per asset (a MultiPolygon only with one polygon).");
         }
     }
 
@@ -88,7 +92,9 @@ public static class ImportGeometry
             Nts.Point p when !p.IsEmpty => new RawGeometry(GeometryKind.Point, [Coords(p)]),
             Nts.LineString l when l is not Nts.LinearRing && !l.IsEmpty => new RawGeometry(GeometryKind.LineString, [Coords(l)]),
             Nts.Polygon poly when !poly.IsEmpty => new RawGeometry(GeometryKind.Polygon, [Coords(poly.ExteriorRing), .. poly.InteriorRings.Select(Coords)]),
-            _ => throw new FormatException($"Geometry type '{g.GeometryType}' is not supported; the registry stores one Point, LineString or Polygon per asset."),
+            Nts.MultiPoint points when !points.IsEmpty => new RawGeometry(GeometryKind.MultiPoint, [.. points.Geometries.Select(Coords)]),
+            Nts.MultiLineString lines when !lines.IsEmpty => new RawGeometry(GeometryKind.MultiLineString, [.. lines.Geometries.Select(Coords)]),
+            _ => throw new FormatException($"Geometry type '{g.GeometryType}' is not supported; the registry stores a Point, LineString, Polygon, MultiPoint or MultiLineString per asset."),
         };
     }
 
@@ -155,6 +161,8 @@ public static class ImportGeometry
             {
                 GeometryKind.Point => AssetGeometry.Point(parts[0][0].Longitude, parts[0][0].Latitude),
                 GeometryKind.LineString => AssetGeometry.LineString(parts[0]),
+                GeometryKind.MultiPoint => AssetGeometry.MultiPoint(parts.Select(p => p[0])),
+                GeometryKind.MultiLineString => AssetGeometry.MultiLineString(parts),
                 _ => AssetGeometry.Polygon(parts),
             };
         }
