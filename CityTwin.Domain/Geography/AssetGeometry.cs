@@ -7,19 +7,22 @@ public enum GeometryKind
     Polygon,
     MultiPoint,
     MultiLineString,
+    MultiPolygon,
 }
 
 /// <summary>
 /// A WGS 84 geometry of an asset or district: a Point, a LineString, a Polygon (exterior ring first, then holes), a
-/// MultiPoint (one part per point) or a MultiLineString (one part per line), e.g. a lighting circuit along two streets.
+/// MultiPoint (one part per point), a MultiLineString (one part per line), e.g. a lighting circuit along two streets, or
+/// a MultiPolygon (the rings of every polygon in order, grouped by <see cref="PolygonRingCounts"/>), e.g. a park in two parts.
 /// Immutable; validated on creation.
 /// </summary>
 public sealed class AssetGeometry : IEquatable<AssetGeometry>
 {
-    private AssetGeometry(GeometryKind kind, IReadOnlyList<IReadOnlyList<GeoPosition>> parts)
+    private AssetGeometry(GeometryKind kind, IReadOnlyList<IReadOnlyList<GeoPosition>> parts, IReadOnlyList<int>? polygonRingCounts = null)
     {
         Kind = kind;
         Parts = parts;
+        PolygonRingCounts = polygonRingCounts;
         Bounds = GeoBounds.Of(parts.SelectMany(p => p));
     }
 
@@ -28,6 +31,27 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
     /// <summary>Point: one part of one position. LineString: one part. Polygon: one part per ring, exterior first.
     /// MultiPoint: one part of one position per point. MultiLineString: one part per line.</summary>
     public IReadOnlyList<IReadOnlyList<GeoPosition>> Parts { get; }
+
+    /// <summary>MultiPolygon only: how many rings (exterior + holes) each polygon has, in the order of <see cref="Parts"/>.</summary>
+    public IReadOnlyList<int>? PolygonRingCounts { get; }
+
+    /// <summary>The polygons of a Polygon or MultiPolygon, each as its rings (exterior first); empty for other kinds.</summary>
+    public IEnumerable<IReadOnlyList<IReadOnlyList<GeoPosition>>> Polygons()
+    {
+        if (Kind == GeometryKind.Polygon)
+        {
+            yield return Parts;
+        }
+        else if (Kind == GeometryKind.MultiPolygon)
+        {
+            var start = 0;
+            foreach (var count in PolygonRingCounts!)
+            {
+                yield return Parts.Skip(start).Take(count).ToArray();
+                start += count;
+            }
+        }
+    }
 
     public GeoBounds Bounds { get; }
 
@@ -72,6 +96,17 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
         return new AssetGeometry(GeometryKind.MultiLineString, list);
     }
 
+    public static AssetGeometry MultiPolygon(IEnumerable<IEnumerable<IEnumerable<GeoPosition>>> polygons)
+    {
+        var list = polygons.Select(Polygon).ToArray();
+        if (list.Length == 0)
+        {
+            throw new DomainException("geometry", "A MultiPolygon needs at least one polygon.");
+        }
+
+        return new AssetGeometry(GeometryKind.MultiPolygon, [.. list.SelectMany(p => p.Parts)], [.. list.Select(p => p.Parts.Count)]);
+    }
+
     public static AssetGeometry Polygon(IEnumerable<IEnumerable<GeoPosition>> rings)
     {
         var list = rings.Select(r => (IReadOnlyList<GeoPosition>)r.ToArray()).ToArray();
@@ -96,22 +131,20 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
         return new AssetGeometry(GeometryKind.Polygon, list);
     }
 
-    /// <summary>Point-in-polygon test (ray casting) against the exterior ring minus holes; false for non-polygons.</summary>
-    public bool Covers(GeoPosition p)
+    /// <summary>Point-in-polygon test (ray casting) against each polygon's exterior ring minus its holes; false for non-polygons.</summary>
+    public bool Covers(GeoPosition p) =>
+        Kind is GeometryKind.Polygon or GeometryKind.MultiPolygon && Bounds.Contains(p) && Polygons().Any(rings => PolygonCovers(rings, p));
+
+    private static bool PolygonCovers(IReadOnlyList<IReadOnlyList<GeoPosition>> rings, GeoPosition p)
     {
-        if (Kind != GeometryKind.Polygon || !Bounds.Contains(p))
+        if (!RingContains(rings[0], p))
         {
             return false;
         }
 
-        if (!RingContains(Parts[0], p))
+        for (var i = 1; i < rings.Count; i++)
         {
-            return false;
-        }
-
-        for (var i = 1; i < Parts.Count; i++)
-        {
-            if (RingContains(Parts[i], p))
+            if (RingContains(rings[i], p))
             {
                 return false;
             }
@@ -139,7 +172,8 @@ public sealed class AssetGeometry : IEquatable<AssetGeometry>
 
     public bool Equals(AssetGeometry? other) =>
         other is not null && Kind == other.Kind && Parts.Count == other.Parts.Count &&
-        Parts.Zip(other.Parts).All(pair => pair.First.SequenceEqual(pair.Second));
+        Parts.Zip(other.Parts).All(pair => pair.First.SequenceEqual(pair.Second)) &&
+        (PolygonRingCounts ?? []).SequenceEqual(other.PolygonRingCounts ?? []);
 
     public override bool Equals(object? obj) => Equals(obj as AssetGeometry);
 

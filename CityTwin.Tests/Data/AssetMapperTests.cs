@@ -86,6 +86,24 @@ public sealed class AssetMapperTests
     }
 
     [Fact]
+    public void MultiPolygon_RoundTrips_KeepsItsHoles_AndCoversEitherPart()
+    {
+        var west = new GeoPosition[][] { [new(4, 50), new(4.1, 50), new(4.1, 50.1), new(4, 50.1), new(4, 50)],
+                                         [new(4.04, 50.04), new(4.06, 50.04), new(4.06, 50.06), new(4.04, 50.04)] };
+        var east = new GeoPosition[][] { [new(4.2, 50), new(4.3, 50), new(4.3, 50.1), new(4.2, 50)] };
+        var park = AssetGeometry.MultiPolygon([west, east]);
+
+        Assert.Equal([2, 1], park.PolygonRingCounts);
+        Assert.Equal(park, GeoJson.Read(GeoJson.Write(park)));
+        Assert.StartsWith("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[4,50],", GeoJson.Write(park), StringComparison.Ordinal);
+        Assert.True(park.Covers(new GeoPosition(4.02, 50.02)));   // west part
+        Assert.False(park.Covers(new GeoPosition(4.05, 50.045))); // its hole
+        Assert.True(park.Covers(new GeoPosition(4.28, 50.02)));   // east part
+        Assert.False(park.Covers(new GeoPosition(4.15, 50.05)));  // between the parts
+        Assert.Throws<CityTwin.Domain.DomainException>(() => GeoJson.Read("{\"type\":\"MultiPolygon\",\"coordinates\":[[[[4,50],[4.1,50],[4,50]]]]}"));
+    }
+
+    [Fact]
     public void GeoJson_PolygonRoundTrips()
     {
         var polygon = AssetGeometry.Polygon([[new(4, 50), new(4.1, 50), new(4.1, 50.1), new(4, 50)]]);

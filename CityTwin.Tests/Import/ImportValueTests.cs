@@ -90,4 +90,19 @@ public sealed class ImportValueTests
         Assert.Null(file.Cell(file.Rows[^1], "note"));
         Assert.Equal(40_002, file.Rows[^1].Number);
     }
+
+    [Fact]
+    public void Wkt_MultiPolygonInWebMercator_BecomesAWgs84MultiPolygon()
+    {
+        // Two squares of ~1 km in EPSG:3857 near Brussels, the first with a hole.
+        const string wkt = "MULTIPOLYGON (((497000 6593000, 498000 6593000, 498000 6594000, 497000 6594000, 497000 6593000), " +
+                           "(497400 6593400, 497600 6593400, 497600 6593600, 497400 6593400)), " +
+                           "((499000 6593000, 500000 6593000, 500000 6594000, 499000 6593000)))";
+        var geometry = ImportGeometry.ToWgs84(ImportGeometry.FromText(wkt), CityTwin.Web.Features.Geo.CoordinateSystems.ToWgs84("EPSG:3857"));
+
+        Assert.Equal(CityTwin.Domain.Geography.GeometryKind.MultiPolygon, geometry.Kind);
+        Assert.Equal([2, 1], geometry.PolygonRingCounts);
+        Assert.InRange(geometry.Parts[0][0].Longitude, 4.4646, 4.4648);  // 497000 m / 6378137 m in degrees
+        Assert.InRange(geometry.Bounds.South, 50.5, 51.0);
+    }
 }

@@ -39,6 +39,21 @@ public static class GeoJson
             case GeometryKind.MultiPoint:
                 WritePositions(w, [.. geometry.Parts.Select(p => p[0])]);
                 break;
+            case GeometryKind.MultiPolygon:
+                w.WriteStartArray();
+                foreach (var polygon in geometry.Polygons())
+                {
+                    w.WriteStartArray();
+                    foreach (var ring in polygon)
+                    {
+                        WritePositions(w, ring);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndArray();
+                break;
             default:
                 w.WriteStartArray();
                 foreach (var ring in geometry.Parts)
@@ -72,7 +87,7 @@ public static class GeoJson
         w.WriteEndArray();
     }
 
-    /// <summary>Parses a GeoJSON Point, LineString, Polygon, MultiPoint or MultiLineString; throws <see cref="DomainException"/> with the reason.</summary>
+    /// <summary>Parses a GeoJSON Point, LineString, Polygon, MultiPoint, MultiLineString or MultiPolygon; throws <see cref="DomainException"/> with the reason.</summary>
     public static AssetGeometry Read(string json)
     {
         try
@@ -105,7 +120,8 @@ public static class GeoJson
             "Polygon" => AssetGeometry.Polygon(c.EnumerateArray().Select(r => r.EnumerateArray().Select(Position))),
             "MultiPoint" => AssetGeometry.MultiPoint(c.EnumerateArray().Select(Position)),
             "MultiLineString" => AssetGeometry.MultiLineString(c.EnumerateArray().Select(l => l.EnumerateArray().Select(Position))),
-            var other => throw new DomainException("geometry", $"Geometry type '{other}' is not supported; use Point, LineString, Polygon, MultiPoint or MultiLineString."),
+            "MultiPolygon" => AssetGeometry.MultiPolygon(c.EnumerateArray().Select(poly => poly.EnumerateArray().Select(r => r.EnumerateArray().Select(Position)))),
+            var other => throw new DomainException("geometry", $"Geometry type '{other}' is not supported; use a Point, LineString, Polygon or one of their Multi forms."),
         };
     }
 

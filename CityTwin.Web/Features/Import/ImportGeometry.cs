@@ -9,7 +9,8 @@ using Nts = NetTopologySuite.Geometries;
 namespace CityTwin.Web.Features.Import;
 
 /// <summary>Coordinates as found in a file, before the transformation to WGS 84.</summary>
-public sealed record RawGeometry(GeometryKind Kind, IReadOnlyList<IReadOnlyList<(double X, double Y)>> Parts)
+/// <param name="RingCounts">MultiPolygon only: the number of rings of each polygon, in the order of <paramref name="Parts"/>.</param>
+public sealed record RawGeometry(GeometryKind Kind, IReadOnlyList<IReadOnlyList<(double X, double Y)>> Parts, IReadOnlyList<int>? RingCounts = null)
 {
     public (double X, double Y) First => Parts[0][0];
 }
@@ -47,6 +48,10 @@ public static class ImportGeometry
                 return new RawGeometry(GeometryKind.MultiPoint, [.. c.EnumerateArray().Select(p => (IReadOnlyList<(double, double)>)[Position(p)])]);
             case "MultiLineString" when c.GetArrayLength() > 1:
                 return new RawGeometry(GeometryKind.MultiLineString, [.. c.EnumerateArray().Select(l => (IReadOnlyList<(double, double)>)[.. l.EnumerateArray().Select(Position)])]);
+            case "MultiPolygon" when c.GetArrayLength() > 1:
+                return new RawGeometry(GeometryKind.MultiPolygon,
+                    [.. c.EnumerateArray().SelectMany(poly => poly.EnumerateArray().Select(r => (IReadOnlyList<(double, double)>)[.. r.EnumerateArray().Select(Position)]))],
+                    [.. c.EnumerateArray().Select(poly => poly.GetArrayLength())]);
             case "MultiPoint" or "MultiLineString" or "MultiPolygon" when c.GetArrayLength() == 1:
                 using (var single = JsonDocument.Parse($"{{\"type\":\"{type[5..]}\",\"coordinates\":{c[0].GetRawText()}}}"))
                 {
@@ -54,7 +59,7 @@ public static class ImportGeometry
                 }
 
             default:
-                throw new FormatException($"Geometry type '{type}' is not supported; the registry stores a Point, LineString, Polygon, MultiPoint or MultiLineString per asset (a MultiPolygon only with one polygon).");
+                throw new FormatException($"Geometry type '{type}' is not supported; the registry stores a Point, LineString, Polygon or one of their Multi forms per asset.");
         }
     }
 
@@ -94,7 +99,10 @@ public static class ImportGeometry
             Nts.Polygon poly when !poly.IsEmpty => new RawGeometry(GeometryKind.Polygon, [Coords(poly.ExteriorRing), .. poly.InteriorRings.Select(Coords)]),
             Nts.MultiPoint points when !points.IsEmpty => new RawGeometry(GeometryKind.MultiPoint, [.. points.Geometries.Select(Coords)]),
             Nts.MultiLineString lines when !lines.IsEmpty => new RawGeometry(GeometryKind.MultiLineString, [.. lines.Geometries.Select(Coords)]),
-            _ => throw new FormatException($"Geometry type '{g.GeometryType}' is not supported; the registry stores a Point, LineString, Polygon, MultiPoint or MultiLineString per asset."),
+            Nts.MultiPolygon polygons when !polygons.IsEmpty => new RawGeometry(GeometryKind.MultiPolygon,
+                [.. polygons.Geometries.Cast<Nts.Polygon>().SelectMany(p => new[] { Coords(p.ExteriorRing) }.Concat(p.InteriorRings.Select(Coords)))],
+                [.. polygons.Geometries.Cast<Nts.Polygon>().Select(p => 1 + p.NumInteriorRings)]),
+            _ => throw new FormatException($"Geometry type '{g.GeometryType}' is not supported; the registry stores a Point, LineString, Polygon or one of their Multi forms per asset."),
         };
     }
 
@@ -163,6 +171,7 @@ public static class ImportGeometry
                 GeometryKind.LineString => AssetGeometry.LineString(parts[0]),
                 GeometryKind.MultiPoint => AssetGeometry.MultiPoint(parts.Select(p => p[0])),
                 GeometryKind.MultiLineString => AssetGeometry.MultiLineString(parts),
+                GeometryKind.MultiPolygon => AssetGeometry.MultiPolygon(Group(parts, raw.RingCounts!)),
                 _ => AssetGeometry.Polygon(parts),
             };
         }
@@ -170,6 +179,19 @@ public static class ImportGeometry
         {
             throw new FormatException(e.Message);
         }
+    }
+
+    private static IEnumerable<IEnumerable<GeoPosition>>[] Group(List<List<GeoPosition>> rings, IReadOnlyList<int> counts)
+    {
+        var start = 0;
+        var polygons = new IEnumerable<IEnumerable<GeoPosition>>[counts.Count];
+        for (var i = 0; i < counts.Count; i++)
+        {
+            polygons[i] = rings.Skip(start).Take(counts[i]);
+            start += counts[i];
+        }
+
+        return polygons;
     }
 
     private static string Describe(CrsTransform crs) => $"EPSG:{crs.Epsg} {crs.Name}";
