@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CityTwin.Domain.Assets;
+
+namespace CityTwin.Web.Features.Interop;
+
+/// <summary>Per-row helpers shared by the writers: visibility, the stored attribute document, pre-encoded names.</summary>
+public sealed partial class ExportService
+{
+    /// <summary>Who may see which attribute of one row: its own class, else its definition's default, never more public than the asset.</summary>
+    private readonly struct Visibility(ExportRow row, bool publicOnly)
+    {
+        private readonly AssetType? _type = publicOnly ? AssetTypeCatalog.Find(row.Type) : null;
+        private readonly Dictionary<string, string>? _overrides = publicOnly && row.AttributePublication is not ("{}" or "")
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(row.AttributePublication)
+            : null;
+
+        public bool PublicOnly => publicOnly;
+
+        public bool Visible(string iri)
+        {
+            if (!publicOnly)
+            {
+                return true;
+            }
+
+            var own = _overrides is not null && _overrides.TryGetValue(iri, out var p) ? Enum.Parse<PublicationClass>(p)
+                : _type?.FindAttribute(iri)?.DefaultPublication ?? PublicationClass.Public;
+            return own == PublicationClass.Public && row.Publication == nameof(PublicationClass.Public);
+        }
+    }
+
+    /// <summary>
+    /// The stored attribute document of one row (IRI → normalized attribute) as UTF-8, walked with a
+    /// <see cref="Utf8JsonReader"/> and copied as raw JSON: no document object per row.
+    /// </summary>
+    private sealed class StoredJson
+    {
+        private ReadOnlyMemory<byte> _json;
+        private readonly System.Buffers.ArrayBufferWriter<byte> _scratch = new(1024);
+
+        public void Load(ReadOnlyMemory<byte> json) => _json = json;
+
+        private ReadOnlySpan<byte> Json => _json.Span;
+
+        /// <summary>
+        /// Each visible attribute as a property: the whole normalized object, or only its value. With a
+        /// <paramref name="type"/> (NGSI-LD exports) names follow <see cref="NameFor"/> and list attributes are arrays.
+        /// </summary>
+        public void WriteAttributes(Utf8JsonWriter w, Visibility visibility, bool valuesOnly, AssetType? type)
+        {
+            var json = Json;
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var iri = reader.GetString()!;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                if (!visibility.Visible(iri))
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                w.WritePropertyName(NameFor(iri, type));
+                var list = type?.FindAttribute(iri)?.IsList == true;
+                if (valuesOnly)
+                {
+                    WriteValue(w, ValueOf(ref reader, json), list);
+                }
+                else if (list)
+                {
+                    // Copy the normalized attribute member by member, its value as a one-element array.
+                    w.WriteStartObject();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        w.WritePropertyName(reader.ValueSpan);
+                        var isValue = reader.ValueTextEquals("value"u8);
+                        reader.Read();
+                        var from = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        WriteValue(w, json[from..(int)reader.BytesConsumed], isValue);
+                    }
+
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    reader.Skip();
+                    w.WriteRawValue(json[start..(int)reader.BytesConsumed], skipInputValidation: true);
+                }
+            }
+        }
+
+        private static void WriteValue(Utf8JsonWriter w, ReadOnlySpan<byte> raw, bool asArray)
+        {
+            if (asArray && raw[0] != (byte)'[')
+            {
+                w.WriteStartArray();
+                w.WriteRawValue(raw, skipInputValidation: true);
+                w.WriteEndArray();
+            }
+            else
+            {
+                w.WriteRawValue(raw, skipInputValidation: true);
+            }
+        }
+
+        /// <summary>The raw "value" member of the attribute object the reader stands on; leaves the reader at its end.</summary>
+        private static ReadOnlySpan<byte> ValueOf(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+        {
+            var value = ReadOnlySpan<byte>.Empty;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isValue = reader.ValueTextEquals("value"u8);
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                if (isValue)
+                {
+                    value = json[start..(int)reader.BytesConsumed];
+                }
+            }
+
+            return value.IsEmpty ? "null"u8 : value;
+        }
+
+        /// <summary>The visible attributes as one compact JSON object of term → value (the CSV "attributes" column), or null if none.</summary>
+        public string? CompactValuesJson(Visibility visibility)
+        {
+            _scratch.ResetWrittenCount();
+            using (var w = new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true }))
+            {
+                w.WriteStartObject();
+                WriteAttributes(w, visibility, valuesOnly: true, type: null);
+                w.WriteEndObject();
+            }
+
+            return _scratch.WrittenCount <= 2 ? null : Encoding.UTF8.GetString(_scratch.WrittenSpan);
+        }
+
+        /// <summary>One CSV cell per visible attribute IRI: numbers invariant, texts quoted and neutralised, dates as ISO text, other JSON as text.</summary>
+        public void CellTexts(Visibility visibility, Dictionary<string, string> cells)
+        {
+            cells.Clear();
+            var json = Json;
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var iri = reader.GetString()!;
+                reader.Read();
+                var value = ValueOf(ref reader, json);
+                if (visibility.Visible(iri))
+                {
+                    cells[iri] = CellOf(value);
+                }
+            }
+        }
+
+        private static string CellOf(ReadOnlySpan<byte> raw)
+        {
+            var reader = new Utf8JsonReader(raw);
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.Number:
+                    return reader.GetDouble().ToString("0.######", CultureInfo.InvariantCulture);
+                case JsonTokenType.String:
+                    return Cell(reader.GetString());
+                case JsonTokenType.True:
+                    return "true";
+                case JsonTokenType.False:
+                    return "false";
+                case JsonTokenType.Null:
+                    return "";
+                case JsonTokenType.StartObject:
+                    // A typed literal {"@type": "Date", "@value": "…"} is its text; other objects stay JSON.
+                    string? literal = null;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isValue = reader.ValueTextEquals("@value"u8);
+                        reader.Read();
+                        if (isValue && reader.TokenType == JsonTokenType.String)
+                        {
+                            literal = reader.GetString();
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+
+                    return Cell(literal ?? Encoding.UTF8.GetString(raw));
+                default:
+                    return Cell(Encoding.UTF8.GetString(raw));
+            }
+        }
+    }
+
+    /// <summary>Pre-encoded property names and values of the export shapes.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+        public static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
+        public static readonly JsonEncodedText Feature = JsonEncodedText.Encode("Feature");
+        public static readonly JsonEncodedText Geometry = JsonEncodedText.Encode("geometry");
+        public static readonly JsonEncodedText Properties = JsonEncodedText.Encode("properties");
+        public static readonly JsonEncodedText Location = JsonEncodedText.Encode("location");
+        public static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+        public static readonly JsonEncodedText Object = JsonEncodedText.Encode("object");
+        public static readonly JsonEncodedText Property = JsonEncodedText.Encode("Property");
+        public static readonly JsonEncodedText GeoProperty = JsonEncodedText.Encode("GeoProperty");
+        public static readonly JsonEncodedText Relationship = JsonEncodedText.Encode("Relationship");
+        public static readonly JsonEncodedText Context = JsonEncodedText.Encode("@context");
+        public static readonly JsonEncodedText CoreContext = JsonEncodedText.Encode(CityTwinContext.CoreContext);
+        public static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
+        public static readonly JsonEncodedText Description = JsonEncodedText.Encode("description");
+        public static readonly JsonEncodedText Address = JsonEncodedText.Encode("address");
+        public static readonly JsonEncodedText StreetAddress = JsonEncodedText.Encode("streetAddress");
+        public static readonly JsonEncodedText LifecycleStatus = JsonEncodedText.Encode("lifecycleStatus");
+        public static readonly JsonEncodedText Condition = JsonEncodedText.Encode("condition");
+        public static readonly JsonEncodedText InspectedOn = JsonEncodedText.Encode("inspectedOn");
+        public static readonly JsonEncodedText InstalledOn = JsonEncodedText.Encode("installedOn");
+        public static readonly JsonEncodedText ExpectedServiceLife = JsonEncodedText.Encode("expectedServiceLife");
+        public static readonly JsonEncodedText ReplacementCost = JsonEncodedText.Encode("replacementCost");
+        public static readonly JsonEncodedText Criticality = JsonEncodedText.Encode("criticality");
+        public static readonly JsonEncodedText OwnerDepartment = JsonEncodedText.Encode("ownerDepartment");
+        public static readonly JsonEncodedText District = JsonEncodedText.Encode("district");
+        public static readonly JsonEncodedText PublicationClass = JsonEncodedText.Encode("publicationClass");
+    }
+}
