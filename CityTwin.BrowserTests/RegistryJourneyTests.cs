@@ -29,6 +29,19 @@ public sealed class RegistryJourneyTests(RunningApp app)
         return (row.Id, row.Name);
     }
 
+    /// <summary>
+    /// Types a value and leaves the field as a user does (Tab), so the field commits on "change". On a loaded CI machine
+    /// that change was once lost (the value stayed in the box, no validation ran): the change event is dispatched again,
+    /// which is idempotent for the same value.
+    /// </summary>
+    private static async Task CommitFieldAsync(IPage page, string selector, string value)
+    {
+        var field = page.Locator(selector);
+        await field.FillAsync(value);
+        await field.PressAsync("Tab");
+        await field.DispatchEventAsync("change");
+    }
+
     private static string DetailPath(string id) => "/staff/registry/asset/" + Uri.EscapeDataString(id);
 
     [Fact]
@@ -49,14 +62,11 @@ public sealed class RegistryJourneyTests(RunningApp app)
         await Assertions.Expect(page.Locator("#asset-name")).ToContainTextAsync("Horse chestnut");
         await page.Locator("#asset-edit").ClickAsync();
         await Assertions.Expect(page.Locator("#f-name")).ToBeVisibleAsync();
-        // Tab out of each field as a user does: the field commits on "change", which a keyboard Tab always fires.
-        await page.Locator("#f-address").FillAsync("1 Fair Square, Riverford");
-        await page.Locator("#f-address").PressAsync("Tab");
-        await page.Locator("#f-replacementCost").FillAsync("-5");
-        await page.Locator("#f-replacementCost").PressAsync("Tab");
+        await CommitFieldAsync(page, "#f-address", "1 Fair Square, Riverford");
+        await CommitFieldAsync(page, "#f-replacementCost", "-5");
         await Assertions.Expect(page.GetByText("cannot be negative")).ToBeVisibleAsync(new() { Timeout = 10_000 });
-        await page.Locator("#f-replacementCost").FillAsync("1950");
-        await page.Locator("#f-reason").FillAsync("Survey of the fair square, Nov 2026");
+        await CommitFieldAsync(page, "#f-replacementCost", "1950");
+        await CommitFieldAsync(page, "#f-reason", "Survey of the fair square, Nov 2026");
         await RunningApp.ScreenshotAsync(page, "registry-edit", fullPage: false);
         await page.Locator("#f-save").ClickAsync();
 
