@@ -150,7 +150,7 @@ public class ImportBenchmarks
     public ImportReport ImportReport()
     {
         var service = new ImportService(_target!.Factory, new AssetStore(_target.Factory, TimeProvider.System), _reader, _contexts,
-            TimeProvider.System, NullLogger<ImportService>.Instance);
+            TimeProvider.System, NullLogger<ImportService>.Instance, Microsoft.Extensions.Options.Options.Create(new CityTwin.Web.Infrastructure.ImportOptions()));
         var report = service.RunAsync(_file, new ImportRequest
         {
             Format = ImportFormat.NgsiLd, Mode = ImportMode.Commit, FileName = "riverford.jsonld", AllOrNothing = true,

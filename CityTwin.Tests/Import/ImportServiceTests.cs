@@ -8,6 +8,7 @@ using CityTwin.Domain.History;
 using CityTwin.Tests.Support;
 using CityTwin.Web.Data;
 using CityTwin.Web.Features.Import;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -387,6 +388,32 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
 
         var unknownFormat = await client.PostAsync("/api/imports", Form("x.bin", "zz", ("format", "xls")));
         Assert.Equal(HttpStatusCode.BadRequest, unknownFormat.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheFileSizeLimit_IsConfigurable_AndABiggerFileIsRefusedWithTheSettingNamed_NothingWritten()
+    {
+        using var small = app.WithWebHostBuilder(b => b.UseSetting("CityTwin:Import:MaxFileMegabytes", "1"));
+        var imports = small.Services.GetRequiredService<ImportService>();
+        Assert.Equal(1024 * 1024, imports.MaxFileBytes);
+
+        // 1.5 MB of valid CSV: 30,000 rows of benches inside the city.
+        var csv = new StringBuilder("key,name,lat,lon\n");
+        for (var i = 0; csv.Length < 1_500_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"big{i},Bench number {i} on the long promenade,50.9012,4.4712\n");
+        }
+
+        var before = await (await DbAsync()).Assets.CountAsync();
+        var client = small.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CityTwinAppFactory.ApiKey);
+        var response = await client.PostAsync("/api/imports", Form("big.csv", csv.ToString(), ("format", "csv"), ("assetType", "PointOfInterest"), ("mode", "commit")));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("CityTwin:Import:MaxFileMegabytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var report = await imports.RunAsync(Encoding.UTF8.GetBytes(csv.ToString()), new ImportRequest { Format = ImportFormat.Csv, FileName = "big.csv", Mode = ImportMode.Commit }, Tester);
+        Assert.Contains("larger than 1 MB", report.FileError, StringComparison.Ordinal);
+        Assert.Equal(before, await (await DbAsync()).Assets.CountAsync());
     }
 
     private static MultipartFormDataContent Form(string fileName, string content, params (string Name, string Value)[] fields)

@@ -66,6 +66,25 @@ public sealed class MapOptions
     public string TileAttribution { get; set; } = "© OpenStreetMap contributors";
 }
 
+/// <summary>File import: <c>CityTwin:Import</c>.</summary>
+public sealed class ImportOptions
+{
+    public const string Section = "CityTwin:Import";
+
+    /// <summary>The largest file the wizard and <c>POST /api/imports</c> accept, in MB (default 100, at most 2,048).</summary>
+    public int MaxFileMegabytes { get; set; } = 100;
+
+    public long MaxFileBytes => MaxFileMegabytes * 1024L * 1024L;
+}
+
+internal sealed class ImportOptionsValidator : IValidateOptions<ImportOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImportOptions options) =>
+        options.MaxFileMegabytes is >= 1 and <= 2048
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{ImportOptions.Section}:MaxFileMegabytes must be between 1 and 2048; got {options.MaxFileMegabytes}.");
+}
+
 internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
 {
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options) => options.ParsedProvider switch

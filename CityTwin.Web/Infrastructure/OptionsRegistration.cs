@@ -11,6 +11,7 @@ public static class OptionsRegistration
         Bind<SeedOptions, SeedOptionsValidator>(builder, SeedOptions.Section);
         Bind<SecurityOptions, SecurityOptionsValidator>(builder, SecurityOptions.Section);
         Bind<MapOptions, MapOptionsValidator>(builder, MapOptions.Section);
+        Bind<ImportOptions, ImportOptionsValidator>(builder, ImportOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

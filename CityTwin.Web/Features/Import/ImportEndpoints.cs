@@ -17,10 +17,13 @@ public static class ImportEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
     {
+        // The request may be the configured file size plus the other form fields.
+        var limit = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.ImportOptions>>().Value.MaxFileBytes + (1024 * 1024);
         app.MapPost("/api/imports", ImportAsync)
             .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write"))
             .DisableAntiforgery() // machine clients authenticate with a Bearer key, never a cookie
-            .WithMetadata(new RequestSizeLimitAttribute(ImportService.MaxFileBytes + (1024 * 1024)))
+            .WithMetadata(new RequestSizeLimitAttribute(limit))
+            .WithFormOptions(multipartBodyLengthLimit: limit)
             .WithTags("Import");
         return app;
     }
@@ -48,9 +51,9 @@ public static class ImportEndpoints
             return Problem("The form has no 'file' field.", "No file", StatusCodes.Status400BadRequest);
         }
 
-        if (file.Length > ImportService.MaxFileBytes)
+        if (file.Length > imports.MaxFileBytes)
         {
-            return Problem($"The file is larger than {ImportService.MaxFileBytes / 1024 / 1024} MB.", "File too large", StatusCodes.Status413PayloadTooLarge);
+            return Problem($"The file is larger than {imports.MaxFileBytes / 1024 / 1024} MB (CityTwin:Import:MaxFileMegabytes).", "File too large", StatusCodes.Status413PayloadTooLarge);
         }
 
         if (!ImportFormats.TryParse(form["format"], out var format) && !ImportFormats.TryGuess(file.FileName, [], out format))

@@ -26,10 +26,11 @@ public sealed class ImportService(
     NgsiLdImportReader ngsiLd,
     ContextResolver contexts,
     TimeProvider time,
-    ILogger<ImportService> logger)
+    ILogger<ImportService> logger,
+    Microsoft.Extensions.Options.IOptions<Infrastructure.ImportOptions> options)
 {
-    /// <summary>The largest file accepted (bytes).</summary>
-    public const long MaxFileBytes = 100L * 1024 * 1024;
+    /// <summary>The largest file accepted (bytes): <c>CityTwin:Import:MaxFileMegabytes</c>.</summary>
+    public long MaxFileBytes { get; } = options.Value.MaxFileBytes;
 
     public async Task<ImportReport> RunAsync(ReadOnlyMemory<byte> bytes, ImportRequest request, ChangeActor actor,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
