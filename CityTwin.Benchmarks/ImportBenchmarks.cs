@@ -53,7 +53,8 @@ public class ImportBenchmarks
         }
 
         _services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-        _contexts = new ContextResolver(_services.GetRequiredService<IHttpClientFactory>(), NullLogger<ContextResolver>.Instance);
+        _contexts = new ContextResolver(_services.GetRequiredService<IHttpClientFactory>(), NullLogger<ContextResolver>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new JsonLdOptions()));
         _reader = new NgsiLdImportReader(_contexts, new SdmSchemas());
     }
 

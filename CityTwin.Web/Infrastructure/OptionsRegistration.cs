@@ -12,6 +12,7 @@ public static class OptionsRegistration
         Bind<SecurityOptions, SecurityOptionsValidator>(builder, SecurityOptions.Section);
         Bind<MapOptions, MapOptionsValidator>(builder, MapOptions.Section);
         Bind<ImportOptions, ImportOptionsValidator>(builder, ImportOptions.Section);
+        Bind<Features.JsonLd.JsonLdOptions, Features.JsonLd.JsonLdOptionsValidator>(builder, Features.JsonLd.JsonLdOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -8,13 +8,14 @@ namespace CityTwin.Web.Features.JsonLd;
 /// Turns an <c>@context</c> (from a body or a Link header) into a <see cref="JsonLdContext"/>, always ending with the
 /// NGSI-LD core context. Embedded standard documents and CityTwin's own context are served from memory; another
 /// remote context is fetched once with a timeout and cached — a failure is <c>LdContextNotAvailable</c>, never a hang.
+/// Contexts of <c>CityTwin:JsonLd:ContextDirectory</c> are in the cache from the start.
 /// </summary>
-public sealed class ContextResolver(IHttpClientFactory httpFactory, ILogger<ContextResolver> logger)
+public sealed class ContextResolver(IHttpClientFactory httpFactory, ILogger<ContextResolver> logger, Microsoft.Extensions.Options.IOptions<JsonLdOptions> options)
 {
     public const string HttpClientName = "jsonld-contexts";
     private const int MaxDepth = 6;
 
-    private readonly ConcurrentDictionary<string, JsonElement> _documents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonElement> _documents = Preload(options.Value, logger);
     private readonly ConcurrentDictionary<string, JsonLdContext> _resolved = new(StringComparer.Ordinal);
 
     private static readonly Lazy<JsonElement> Core = new(() => ContextOf(StandardDocuments.Read(StandardDocuments.Contexts[StandardDocuments.CoreContextV19])));
@@ -125,6 +126,22 @@ public sealed class ContextResolver(IHttpClientFactory httpFactory, ILogger<Cont
             logger.LogWarning("JSON-LD context {Url} could not be loaded: {Reason}", url, e.Message);
             throw new JsonLdException("LdContextNotAvailable", $"The @context '{url}' could not be retrieved: {e.Message}");
         }
+    }
+
+    private static ConcurrentDictionary<string, JsonElement> Preload(JsonLdOptions options, ILogger logger)
+    {
+        var documents = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (options.ContextDirectory is { Length: > 0 } directory)
+        {
+            foreach (var (url, text) in JsonLdOptions.LoadDirectory(directory))
+            {
+                documents[url] = ContextOf(text);
+            }
+
+            logger.LogInformation("Pre-loaded {Count} JSON-LD contexts from {Directory}", documents.Count, directory);
+        }
+
+        return documents;
     }
 
     /// <summary>The <c>@context</c> member of a context document.</summary>
