@@ -391,6 +391,41 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task RelationshipsToMissingEntities_AreKeptButNamed_AndAnIdOfAnotherType_IsRejected()
+    {
+        string treeId;
+        await using (var db = await DbAsync())
+        {
+            treeId = await db.Assets.Where(a => a.Type == "Tree").OrderBy(a => a.Seq).Select(a => a.Id).FirstAsync();
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""
+            [
+              { "id": "urn:ngsi-ld:StreetlightGroup:rel-{{suffix}}", "type": "StreetlightGroup", "name": "Circuit {{suffix}}",
+                "location": { "type": "Point", "coordinates": [4.4712, 50.9012] } },
+              { "id": "urn:ngsi-ld:Streetlight:rel-{{suffix}}-1", "type": "Streetlight", "name": "Light 1 {{suffix}}",
+                "location": { "type": "Point", "coordinates": [4.4713, 50.9013] },
+                "refStreetlightGroup": "urn:ngsi-ld:StreetlightGroup:rel-{{suffix}}" },
+              { "id": "urn:ngsi-ld:Streetlight:rel-{{suffix}}-2", "type": "Streetlight", "name": "Light 2 {{suffix}}",
+                "location": { "type": "Point", "coordinates": [4.4714, 50.9014] },
+                "refStreetlightGroup": "urn:ngsi-ld:StreetlightGroup:nowhere-{{suffix}}" },
+              { "id": "{{treeId}}", "type": "Streetlight", "name": "Not a tree" }
+            ]
+            """;
+        var report = await Imports.RunAsync(Encoding.UTF8.GetBytes(json), new ImportRequest
+        {
+            Format = ImportFormat.NgsiLd, FileName = "lights.json", ContextUrl = "https://w3id.org/citytwin" + CityTwin.Web.Features.Interop.CityTwinContext.Path,
+        }, Tester);
+
+        Assert.Equal((3, 1), (report.New, report.Rejected));
+        var missing = Assert.Single(report.Issues, i => i.Warning);
+        Assert.Equal((3, $"urn:ngsi-ld:StreetlightGroup:nowhere-{suffix}"), (missing.Row, missing.Value));
+        Assert.Contains("No asset with this id", missing.Reason, StringComparison.Ordinal);
+        Assert.Contains(report.Issues, i => !i.Warning && i.Row == 4 && i.Reason.Contains("belongs to a tree (Tree)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheFileSizeLimit_IsConfigurable_AndABiggerFileIsRefusedWithTheSettingNamed_NothingWritten()
     {
         using var small = app.WithWebHostBuilder(b => b.UseSetting("CityTwin:Import:MaxFileMegabytes", "1"));

@@ -164,6 +164,7 @@ public sealed class ImportService(
         var writes = new List<AssetImportWrite>();
         var rows = new List<ImportRowResult>(drafts.Count);
         var provenanceSource = "import: " + Clip(request.FileName);
+        await WarnAboutMissingTargetsAsync(drafts, existing, ct);
         foreach (var draft in drafts)
         {
             if (draft.Id is not null && !draft.HasErrors)
@@ -202,6 +203,13 @@ public sealed class ImportService(
             }
 
             var before = existing.GetValueOrDefault(draft.Id!);
+            if (before is not null && draft.Type is { } claimed && claimed.Name != before.Type.Name)
+            {
+                draft.Error("type", claimed.Name, $"The id {draft.Id} belongs to a {before.Type.Label.ToLowerInvariant()} ({before.Type.Name}) in the registry, not a {claimed.Name}.");
+                rows.Add(new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0));
+                continue;
+            }
+
             try
             {
                 var working = before is null ? null : Asset.FromState(before.ToState());
@@ -237,6 +245,42 @@ public sealed class ImportService(
         }
 
         return (writes, rows);
+    }
+
+    /// <summary>
+    /// Relationships whose target is neither in the registry nor in the file are kept (NGSI-LD allows them; the target
+    /// may come later) but named in the report as warnings.
+    /// </summary>
+    private async Task WarnAboutMissingTargetsAsync(List<AssetDraft> drafts, Dictionary<string, Asset> existing, CancellationToken ct)
+    {
+        var inFile = drafts.Where(d => d.Id is not null && !d.HasErrors).Select(d => d.Id!).ToHashSet(StringComparer.Ordinal);
+        var unknown = drafts.Where(d => !d.HasErrors).SelectMany(d => d.Links.Values).SelectMany(t => t)
+            .Where(t => !inFile.Contains(t) && !existing.ContainsKey(t)).ToHashSet(StringComparer.Ordinal);
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            foreach (var chunk in unknown.ToList().Chunk(500))
+            {
+                var found = await db.Assets.AsNoTracking().Where(a => chunk.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct);
+                unknown.ExceptWith(found);
+            }
+        }
+
+        foreach (var draft in drafts.Where(d => !d.HasErrors))
+        {
+            foreach (var (iri, targets) in draft.Links)
+            {
+                foreach (var target in targets.Where(unknown.Contains))
+                {
+                    draft.Warn(Interop.CityTwinContext.Compact(iri), target,
+                        "No asset with this id in the registry or in this file: the relationship is kept and resolves when that asset is added.");
+                }
+            }
+        }
     }
 
     private async Task<Dictionary<string, Asset>> ExistingAsync(List<string> ids, CancellationToken ct)
