@@ -410,7 +410,9 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
               { "id": "urn:ngsi-ld:Streetlight:rel-{{suffix}}-2", "type": "Streetlight", "name": "Light 2 {{suffix}}",
                 "location": { "type": "Point", "coordinates": [4.4714, 50.9014] },
                 "refStreetlightGroup": "urn:ngsi-ld:StreetlightGroup:nowhere-{{suffix}}" },
-              { "id": "{{treeId}}", "type": "Streetlight", "name": "Not a tree" }
+              { "id": "{{treeId}}", "type": "Streetlight", "name": "Not a tree" },
+              { "id": "urn:ngsi-ld:Streetlight:rel-{{suffix}}-3", "type": "Streetlight", "name": "Light 3 {{suffix}}",
+                "location": { "type": "Point", "coordinates": [4.4715, 50.9015] }, "lanternHeight": "8" }
             ]
             """;
         var report = await Imports.RunAsync(Encoding.UTF8.GetBytes(json), new ImportRequest
@@ -418,8 +420,11 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
             Format = ImportFormat.NgsiLd, FileName = "lights.json", ContextUrl = "https://w3id.org/citytwin" + CityTwin.Web.Features.Interop.CityTwinContext.Path,
         }, Tester);
 
-        Assert.Equal((3, 1), (report.New, report.Rejected));
-        var missing = Assert.Single(report.Issues, i => i.Warning);
+        Assert.Equal((4, 1), (report.New, report.Rejected));
+        var asText = Assert.Single(report.Issues, i => i.Warning && i.Row == 5);
+        Assert.Equal(("lanternHeight", "8"), (asText.Field, asText.Value));
+        Assert.Contains("number written as text", asText.Reason, StringComparison.Ordinal);
+        var missing = Assert.Single(report.Issues, i => i.Warning && i.Row != 5);
         Assert.Equal((3, $"urn:ngsi-ld:StreetlightGroup:nowhere-{suffix}"), (missing.Row, missing.Value));
         Assert.Contains("No asset with this id", missing.Reason, StringComparison.Ordinal);
         Assert.Contains(report.Issues, i => !i.Warning && i.Row == 4 && i.Reason.Contains("belongs to a tree (Tree)", StringComparison.Ordinal));

@@ -295,7 +295,13 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
             return;
         }
 
-        draft.Attributes[definition?.Iri ?? iri] = ImportValues.FromJson(attribute.Value, definition, attribute.UnitCode);
+        var value = ImportValues.FromJson(attribute.Value, definition, attribute.UnitCode);
+        if (attribute.Value.ValueKind == JsonValueKind.String && definition?.DataType is AttributeDataType.Number or AttributeDataType.Integer or AttributeDataType.Boolean)
+        {
+            draft.Warn(term, attribute.Value.GetString(), $"{definition.Label} is a {definition.DataType.ToString().ToLowerInvariant()} written as text; stored as {value}.");
+        }
+
+        draft.Attributes[definition?.Iri ?? iri] = value;
     }
 
     private static bool LooksLikeIds(JsonElement value) => value.ValueKind switch
