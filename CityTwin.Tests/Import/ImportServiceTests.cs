@@ -391,6 +391,28 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
     }
 
     [Fact]
+    public async Task RaggedCsvRows_ShortOnesAreWarned_ShiftedOnesRejected_TrailingEmptyCellsIgnored()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var csv = "key,name,lat,lon,capacity\n" +
+                  $"{suffix}a,Short row,50.9012,4.4712\n" +
+                  $"{suffix}b,Shifted, row,50.9013,4.4713,12\n" +
+                  $"{suffix}c,Trailing delimiters,50.9014,4.4714,5,,\n" +
+                  $"{suffix}d,Normal row,50.9015,4.4715,6\n";
+        var report = await Imports.RunAsync(Encoding.UTF8.GetBytes(csv), new ImportRequest
+        {
+            Format = ImportFormat.Csv, FileName = "ragged.csv",
+            Mapping = new ImportMapping { AssetType = "PointOfInterest", KeyColumn = "key", IdPrefix = "ragged-", NameTemplate = "name", LatitudeColumn = "lat", LongitudeColumn = "lon",
+                Fields = [new FieldMapping("capacity", "capacity")] },
+        }, Tester);
+
+        Assert.Equal((3, 1), (report.New, report.Rejected));
+        Assert.Contains(report.Issues, i => i.Row == 2 && i.Warning && i.Reason.Contains("4 cells but the header 5", StringComparison.Ordinal));
+        Assert.Contains(report.Issues, i => i.Row == 3 && !i.Warning && i.Reason.Contains("must be quoted", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Issues, i => i.Row is 4 or 5);
+    }
+
+    [Fact]
     public async Task RelationshipsToMissingEntities_AreKeptButNamed_AndAnIdOfAnotherType_IsRejected()
     {
         string treeId;

@@ -21,13 +21,20 @@ public sealed class TabularRow
         FeatureId = featureId;
     }
 
-    internal TabularRow(int number, CellArena arena, int firstCell, int cellCount)
+    internal TabularRow(int number, CellArena arena, int firstCell, int cellCount, int sourceCells)
     {
         Number = number;
         _arena = arena;
         _firstCell = firstCell;
         CellCount = cellCount;
+        SourceCellCount = sourceCells;
     }
+
+    /// <summary>CSV: the number of cells on the line as written (it may differ from the header's); -1 for GeoJSON.</summary>
+    public int SourceCellCount { get; } = -1;
+
+    /// <summary>CSV: a cell beyond the header's columns holds a value (a shifted row, e.g. an unquoted delimiter).</summary>
+    public bool HasValuesBeyondHeader { get; init; }
 
     /// <summary>The spreadsheet line (CSV, header = line 1) or the 1-based feature number (GeoJSON).</summary>
     public int Number { get; }
@@ -279,16 +286,18 @@ public sealed class TabularFile
                 var first = arena.Count;
                 var count = Math.Max(row.ColCount, columns.Length);
                 var allEmpty = true;
+                var beyond = false;
                 for (var i = 0; i < count; i++)
                 {
                     var cell = i < row.ColCount ? row[i].Span : default;
                     arena.Add(cell);
                     allEmpty &= cell.IsWhiteSpace();
+                    beyond |= i >= columns.Length && !cell.IsWhiteSpace();
                 }
 
                 if (!allEmpty)
                 {
-                    rows.Add(new TabularRow(row.LineNumberFrom, arena, first, count));
+                    rows.Add(new TabularRow(row.LineNumberFrom, arena, first, count, row.ColCount) { HasValuesBeyondHeader = beyond });
                 }
             }
         }

@@ -20,6 +20,18 @@ public static partial class TabularMapper
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(mapping);
         var draft = new AssetDraft(row.Number);
+        if (row.HasValuesBeyondHeader)
+        {
+            draft.Error("row", null, $"The line has {row.SourceCellCount} cells but the header {file.Columns.Count}: a value holding the delimiter must be quoted. " +
+                "The row is rejected so that no value lands in the wrong column.");
+            return draft;
+        }
+
+        if (row.SourceCellCount >= 0 && row.SourceCellCount < file.Columns.Count)
+        {
+            draft.Warn("row", null, $"The line has {row.SourceCellCount} cells but the header {file.Columns.Count}: the missing cells are read as empty.");
+        }
+
         string? Cell(string? column) => column == FeatureIdColumn ? row.FeatureId : file.Cell(row, column) is { } v ? ImportValues.Unguard(v.Trim()) : null;
 
         var typeName = mapping.TypeColumn is not null ? Cell(mapping.TypeColumn) ?? mapping.AssetType : mapping.AssetType;
