@@ -16,7 +16,7 @@ public sealed class CatalogStandardsTests
     {
         var type = AssetTypeCatalog.Find(typeName)!;
         using var subject = JsonDocument.Parse(StandardDocuments.Read(
-            StandardDocuments.Contexts[$"https://smart-data-models.github.io/dataModel.{type.SdmSubject}/context.jsonld"]));
+            StandardDocuments.Contexts[StandardDocuments.SdmContextUrl(type.SdmSubject!)]));
         var terms = subject.RootElement.GetProperty("@context");
         foreach (var attribute in type.Attributes)
         {

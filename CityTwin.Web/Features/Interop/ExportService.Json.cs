@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CityTwin.Domain.Assets;
+using CityTwin.Web.Features.JsonLd;
 
 namespace CityTwin.Web.Features.Interop;
 
@@ -280,33 +281,23 @@ public sealed partial class ExportService
         }
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Iri), JsonEncodedText> TypeNames = new();
+    /// <summary>Pre-encoded SDM terms of catalogue attributes (bounded by the catalogue).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<AttributeDefinition, JsonEncodedText> TypeTerms = new();
 
     /// <summary>
     /// The property name of an attribute IRI in an NGSI-LD export of <paramref name="type"/>: CityTwin's term, else the
     /// type's own Smart Data Models term (its SDM context is in the entity's @context), else the IRI.
     /// </summary>
-    private static JsonEncodedText NameFor(string iri, AssetType? type)
-    {
-        if (type?.SdmSubject is null)
-        {
-            return CompactName(iri);
-        }
-
-        return TypeNames.TryGetValue((type.Name, iri), out var name) ? name
-            : TypeNames.GetOrAdd((type.Name, iri), key =>
-                !ReferenceEquals(CityTwinContext.Compact(key.Iri), key.Iri) || type.FindAttribute(key.Iri) is not { } def
-                    ? CompactName(key.Iri)
-                    : JsonEncodedText.Encode(def.Term));
-    }
+    private static JsonEncodedText NameFor(string iri, AssetType? type) =>
+        type?.SdmSubject is not null && type.FindAttribute(iri) is { } definition && ReferenceEquals(CityTwinContext.Compact(iri), iri)
+            ? TypeTerms.GetOrAdd(definition, d => JsonEncodedText.Encode(d.Term))
+            : CompactName(iri);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> SdmContexts = new(StringComparer.Ordinal);
 
     /// <summary>The Smart Data Models context of a type's subject (served offline, see <c>StandardDocuments</c>).</summary>
     private static JsonEncodedText? SdmContext(AssetType? type) =>
-        type?.SdmSubject is { } subject
-            ? SdmContexts.GetOrAdd(subject, s => JsonEncodedText.Encode($"https://smart-data-models.github.io/dataModel.{s}/context.jsonld"))
-            : null;
+        type?.SdmSubject is { } subject ? SdmContexts.GetOrAdd(subject, s => JsonEncodedText.Encode(StandardDocuments.SdmContextUrl(s))) : null;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonEncodedText> CompactNames = new(StringComparer.Ordinal);
 

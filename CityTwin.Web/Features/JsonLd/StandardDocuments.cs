@@ -47,7 +47,7 @@ public static class StandardDocuments
         {
             var resource = $"Standards/sdm/contexts/{subject}.jsonld";
             map[$"https://raw.githubusercontent.com/smart-data-models/dataModel.{subject}/master/context.jsonld"] = resource;
-            map[$"https://smart-data-models.github.io/dataModel.{subject}/context.jsonld"] = resource;
+            map[SdmContextUrl(subject)] = resource;
         }
 
         map["https://smartdatamodels.org/context.jsonld"] = "Standards/sdm/contexts/_global.jsonld";
@@ -69,6 +69,9 @@ public static class StandardDocuments
     }
 
     /// <summary>The text of an embedded document.</summary>
+    /// <summary>The published URL of a Smart Data Models subject's context (e.g. "Streetlighting"), served offline.</summary>
+    public static string SdmContextUrl(string subject) => $"https://smart-data-models.github.io/dataModel.{subject}/context.jsonld";
+
     public static string Read(string resource)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
