@@ -2,7 +2,8 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project CityTwin.Benchmarks -- --filter '*'
 // dotnet run -c Release --project CityTwin.Benchmarks -- probe-import   (one import, phase timings, no statistics)
-// dotnet run -c Release --project CityTwin.Benchmarks -- probe-export   (GeoJSON export of 100k assets vs the raw baseline)
+// dotnet run -c Release --project CityTwin.Benchmarks -- probe-export   (exports of 100k assets vs the raw baseline)
+// dotnet run -c Release --project CityTwin.Benchmarks -- probe-read     (the export scan: data reader vs SQLite statement)
 if (args is ["probe-import"])
 {
     var bench = new CityTwin.Benchmarks.ImportBenchmarks();
@@ -22,6 +23,12 @@ if (args is ["probe-import"])
     return;
 }
 
+if (args is ["probe-read"])
+{
+    CityTwin.Benchmarks.ReadProbe.Run();
+    return;
+}
+
 if (args is ["probe-export"])
 {
     var bench = new CityTwin.Benchmarks.ExportBenchmarks();
@@ -33,7 +40,13 @@ if (args is ["probe-export"])
         var raw = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var n = bench.GeoJson();
-        Console.WriteLine($"raw {raw:F2} s; geojson {n} in {clock.Elapsed.TotalSeconds:F2} s");
+        var geo = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        bench.NgsiLd();
+        var ld = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        bench.Csv();
+        Console.WriteLine($"raw {raw:F2} s; {n} assets: geojson {geo:F2} s, ngsi-ld {ld:F2} s, csv {clock.Elapsed.TotalSeconds:F2} s");
     }
 
     bench.Cleanup();

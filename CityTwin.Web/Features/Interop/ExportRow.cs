@@ -1,4 +1,5 @@
 using System.Text;
+using CityTwin.Web.Data.Sqlite;
 
 namespace CityTwin.Web.Features.Interop;
 
@@ -65,6 +66,50 @@ internal sealed class ExportRow
     }
 
     /// <summary>
+    /// Reads the current row of SQLite's statement: repeated values (type, status, district, publication…) from the
+    /// cache, UTF-8 columns copied into the row's reused buffers, no other string.
+    /// </summary>
+    public void Read(SqliteRawReader r, Columns c, Utf8StringCache strings)
+    {
+        Seq = r.Int64(c.Seq);
+        Id = Encoding.UTF8.GetString(r.Utf8(c.Id));
+        Type = strings.Get(r.Utf8(c.Type));
+        TypeIri = strings.Get(r.Utf8(c.TypeIri));
+        Name = Encoding.UTF8.GetString(r.Utf8(c.Name));
+        Description = r.IsNull(c.Description) ? null : Encoding.UTF8.GetString(r.Utf8(c.Description));
+        Status = strings.Get(r.Utf8(c.Status));
+        Condition = r.IsNull(c.Condition) ? null : (int)r.Int64(c.Condition);
+        InspectedOn = r.IsNull(c.InspectedOn) ? null : r.Date(c.InspectedOn);
+        InstalledOn = r.IsNull(c.InstalledOn) ? null : r.Date(c.InstalledOn);
+        ExpectedLifeYears = r.IsNull(c.ExpectedLifeYears) ? null : (int)r.Int64(c.ExpectedLifeYears);
+        ReplacementCost = r.IsNull(c.ReplacementCost) ? null : r.Double(c.ReplacementCost);
+        Criticality = (int)r.Int64(c.Criticality);
+        Department = r.IsNull(c.Department) ? null : strings.Get(r.Utf8(c.Department));
+        DistrictCode = r.IsNull(c.DistrictCode) ? null : strings.Get(r.Utf8(c.DistrictCode));
+        Address = r.IsNull(c.Address) ? null : Encoding.UTF8.GetString(r.Utf8(c.Address));
+        Geometry = r.IsNull(c.Geometry) ? default : Copy(r.Utf8(c.Geometry), ref _geometry);
+        MinLon = r.IsNull(c.MinLon) ? null : r.Double(c.MinLon);
+        MinLat = r.IsNull(c.MinLat) ? null : r.Double(c.MinLat);
+        MaxLon = r.IsNull(c.MaxLon) ? null : r.Double(c.MaxLon);
+        MaxLat = r.IsNull(c.MaxLat) ? null : r.Double(c.MaxLat);
+        Publication = strings.Get(r.Utf8(c.Publication));
+        Attributes = Copy(r.Utf8(c.Attributes), ref _attributes);
+        AttributePublication = strings.Get(r.Utf8(c.AttributePublication));
+        Links.Clear();
+    }
+
+    private static ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> utf8, ref byte[] buffer)
+    {
+        if (utf8.Length > buffer.Length)
+        {
+            buffer = new byte[Math.Max(utf8.Length, buffer.Length * 2)];
+        }
+
+        utf8.CopyTo(buffer);
+        return buffer.AsMemory(0, utf8.Length);
+    }
+
+    /// <summary>
     /// A text column as UTF-8 in a reused buffer (Microsoft.Data.Sqlite's GetBytes on text measured 3× slower than
     /// GetString plus encoding).
     /// </summary>
@@ -86,12 +131,15 @@ internal sealed class ExportRow
         int ExpectedLifeYears, int ReplacementCost, int Criticality, int Department, int DistrictCode, int Address, int Geometry,
         int MinLon, int MinLat, int MaxLon, int MaxLat, int Publication, int Attributes, int AttributePublication)
     {
-        public static Columns Of(System.Data.Common.DbDataReader r) => new(
-            r.GetOrdinal("Seq"), r.GetOrdinal("Id"), r.GetOrdinal("Type"), r.GetOrdinal("TypeIri"), r.GetOrdinal("Name"),
-            r.GetOrdinal("Description"), r.GetOrdinal("Status"), r.GetOrdinal("Condition"), r.GetOrdinal("InspectedOn"),
-            r.GetOrdinal("InstalledOn"), r.GetOrdinal("ExpectedLifeYears"), r.GetOrdinal("ReplacementCost"), r.GetOrdinal("Criticality"),
-            r.GetOrdinal("Department"), r.GetOrdinal("DistrictCode"), r.GetOrdinal("Address"), r.GetOrdinal("Geometry"),
-            r.GetOrdinal("MinLon"), r.GetOrdinal("MinLat"), r.GetOrdinal("MaxLon"), r.GetOrdinal("MaxLat"),
-            r.GetOrdinal("Publication"), r.GetOrdinal("Attributes"), r.GetOrdinal("AttributePublication"));
+        public static Columns Of(System.Data.Common.DbDataReader r) => Of(r.GetOrdinal);
+
+        public static Columns Of(SqliteRawReader r) => Of(name => r.Ordinal(name) is var i and >= 0 ? i
+            : throw new InvalidOperationException($"The export query has no column {name}."));
+
+        private static Columns Of(Func<string, int> o) => new(
+            o("Seq"), o("Id"), o("Type"), o("TypeIri"), o("Name"), o("Description"), o("Status"), o("Condition"), o("InspectedOn"),
+            o("InstalledOn"), o("ExpectedLifeYears"), o("ReplacementCost"), o("Criticality"), o("Department"), o("DistrictCode"),
+            o("Address"), o("Geometry"), o("MinLon"), o("MinLat"), o("MaxLon"), o("MaxLat"), o("Publication"), o("Attributes"),
+            o("AttributePublication"));
     }
 }

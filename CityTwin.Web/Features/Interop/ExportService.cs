@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CityTwin.Web.Data;
+using CityTwin.Web.Data.Sqlite;
 using CityTwin.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,6 +26,9 @@ public sealed record ExportRequest(RegistryFilter Filter, ExportFormat Format, b
 public sealed partial class ExportService(IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
     private const int BatchSize = 1000;
+
+    /// <summary>Read SQLite rows straight from the statement (ADR 0009); tests turn it off to compare with the data-reader path.</summary>
+    internal bool RawSqlite { get; set; } = true;
 
     public static (string ContentType, string Extension) MediaOf(ExportFormat format) => format switch
     {
@@ -126,29 +130,59 @@ public sealed partial class ExportService(IDbContextFactory<CityTwinDbContext> d
             await db.Database.OpenConnectionAsync(ct);
             await using var command = projected.CreateDbCommand();
             await using var links = LinksCommand(db.Database.GetDbConnection());
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var columns = ExportRow.Columns.Of(reader);
-            while (true)
+            using var rawRows = RawSqlite ? SqliteRawReader.TryOpen(command) : null;
+            using var rawLinks = rawRows is null ? null : SqliteRawReader.TryOpen(links);
+            if (rawRows is not null && rawLinks is not null)
             {
-                var batch = free.TryDequeue(out var reused) ? reused : new ExportBatch();
-                batch.Count = 0;
-                while (batch.Count < BatchSize && await reader.ReadAsync(ct))
+                // SQLite: straight from the statement (ADR 0009); the scan is synchronous on this producer task.
+                var columns = ExportRow.Columns.Of(rawRows);
+                var strings = new Utf8StringCache();
+                while (true)
                 {
-                    if (batch.Count == batch.Rows.Count)
+                    ct.ThrowIfCancellationRequested();
+                    var batch = NextBatch(free);
+                    while (batch.Count < BatchSize && rawRows.Read())
                     {
-                        batch.Rows.Add(new ExportRow());
+                        batch.Next().Read(rawRows, columns, strings);
                     }
 
-                    batch.Rows[batch.Count++].Read(reader, columns);
-                }
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
 
-                if (batch.Count == 0)
+                    rawLinks.Restart();
+                    rawLinks.Bind(1, batch.Rows[0].Seq);
+                    rawLinks.Bind(2, batch.Rows[batch.Count - 1].Seq);
+                    var link = new LinkMerge(batch);
+                    while (rawLinks.Read())
+                    {
+                        link.Add(rawLinks.Int64(0), strings.Get(rawLinks.Utf8(1)), Encoding.UTF8.GetString(rawLinks.Utf8(2)));
+                    }
+
+                    await output.WriteAsync(batch, ct);
+                }
+            }
+            else
+            {
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                var columns = ExportRow.Columns.Of(reader);
+                while (true)
                 {
-                    break;
-                }
+                    var batch = NextBatch(free);
+                    while (batch.Count < BatchSize && await reader.ReadAsync(ct))
+                    {
+                        batch.Next().Read(reader, columns);
+                    }
 
-                await ReadLinksAsync(links, batch, ct);
-                await output.WriteAsync(batch, ct);
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    await ReadLinksAsync(links, batch, ct);
+                    await output.WriteAsync(batch, ct);
+                }
             }
 
             output.TryComplete();
@@ -160,12 +194,52 @@ public sealed partial class ExportService(IDbContextFactory<CityTwinDbContext> d
         }
     }
 
+    private static ExportBatch NextBatch(System.Collections.Concurrent.ConcurrentQueue<ExportBatch> free)
+    {
+        var batch = free.TryDequeue(out var reused) ? reused : new ExportBatch();
+        batch.Count = 0;
+        return batch;
+    }
+
     /// <summary>A batch of rows, reused: only the first <see cref="Count"/> rows are current.</summary>
     private sealed class ExportBatch
     {
         public List<ExportRow> Rows { get; } = new(BatchSize);
 
         public int Count { get; set; }
+
+        /// <summary>The next row slot (reused when the batch was used before).</summary>
+        public ExportRow Next()
+        {
+            if (Count == Rows.Count)
+            {
+                Rows.Add(new ExportRow());
+            }
+
+            return Rows[Count++];
+        }
+    }
+
+    /// <summary>
+    /// Hands links (in key order) to the batch's rows (in key order) by walking both; links of assets in the key range
+    /// but outside the selection find no row and are skipped.
+    /// </summary>
+    private struct LinkMerge(ExportBatch batch)
+    {
+        private int _row;
+
+        public void Add(long seq, string iri, string target)
+        {
+            while (_row < batch.Count && batch.Rows[_row].Seq < seq)
+            {
+                _row++;
+            }
+
+            if (_row < batch.Count && batch.Rows[_row].Seq == seq)
+            {
+                batch.Rows[_row].Links.Add((iri, target));
+            }
+        }
     }
 
     /// <summary>
@@ -177,7 +251,7 @@ public sealed partial class ExportService(IDbContextFactory<CityTwinDbContext> d
     {
         var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT l.AssetId, l.Iri, l.TargetId FROM Assets a CROSS JOIN AssetLinks l ON l.AssetId = a.Id
+            SELECT a.Seq, l.Iri, l.TargetId FROM Assets a CROSS JOIN AssetLinks l ON l.AssetId = a.Id
             WHERE a.Seq BETWEEN @from AND @to ORDER BY a.Seq, l.Iri, l.TargetId
             """;
         foreach (var name in new[] { "@from", "@to" })
@@ -194,21 +268,13 @@ public sealed partial class ExportService(IDbContextFactory<CityTwinDbContext> d
 
     private static async Task ReadLinksAsync(System.Data.Common.DbCommand links, ExportBatch batch, CancellationToken ct)
     {
-        var byId = new Dictionary<string, ExportRow>(batch.Count, StringComparer.Ordinal);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            byId[batch.Rows[i].Id] = batch.Rows[i];
-        }
-
         links.Parameters[0].Value = batch.Rows[0].Seq;
         links.Parameters[1].Value = batch.Rows[batch.Count - 1].Seq;
         await using var reader = await links.ExecuteReaderAsync(ct);
+        var link = new LinkMerge(batch);
         while (await reader.ReadAsync(ct))
         {
-            if (byId.TryGetValue(reader.GetString(0), out var row))
-            {
-                row.Links.Add((reader.GetString(1), reader.GetString(2)));
-            }
+            link.Add(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
         }
     }
 }
