@@ -13,6 +13,7 @@ namespace CityTwin.Benchmarks;
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser]
+[GcServer(true)]
 public class ExportBenchmarks
 {
     private BenchDatabase _db = null!;

@@ -25,6 +25,7 @@ namespace CityTwin.Benchmarks;
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 5)]
 [MemoryDiagnoser]
+[GcServer(true)]
 public class ImportBenchmarks
 {
     private byte[] _file = [];

@@ -8,15 +8,19 @@ if (args is ["probe-import"])
 {
     var bench = new CityTwin.Benchmarks.ImportBenchmarks();
     bench.Setup();
-    for (var i = 0; i < 3; i++)
+    var runs = int.TryParse(Environment.GetEnvironmentVariable("PROBE_RUNS"), out var r) ? r : 3;
+    for (var i = 0; i < runs; i++)
     {
         bench.Fresh();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var raw = bench.RawParseAndInsert();
         var rawSeconds = clock.Elapsed.TotalSeconds;
         bench.Fresh();
+        var pause = GC.GetTotalPauseDuration();
+        var gen2 = GC.CollectionCount(2);
         var report = bench.ImportReport();
-        Console.WriteLine($"raw {raw} in {rawSeconds:F2} s; import {report.New} in {report.Seconds:F2} s {report.Timings}; {bench.Counts()}");
+        Console.WriteLine($"raw {raw} in {rawSeconds:F2} s; import {report.New} in {report.Seconds:F2} s {report.Timings}; " +
+            $"GC pauses {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F2} s, gen2 {GC.CollectionCount(2) - gen2}; {bench.Counts()}");
     }
 
     bench.Cleanup();

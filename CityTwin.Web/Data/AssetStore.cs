@@ -131,7 +131,7 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
 
     /// <summary>
     /// Saves the accepted records of an import in one transaction: all or nothing. New assets are bulk-inserted (with
-    /// their links and one history entry per field); updated ones are checked against the version the dry run read
+    /// their links and one "created" history entry each, ADR 0008); updated ones are checked against the version the dry run read
     /// (<see cref="AssetConcurrencyException"/> aborts everything) and get a closed version and per-field entries.
     /// </summary>
     public async Task SaveImportAsync(IReadOnlyList<AssetImportWrite> writes, ChangeContext context, IProgress<int>? progress = null, CancellationToken ct = default)
@@ -139,11 +139,22 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
         ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(context);
         CheckReason(context);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var done = 0;
         var creates = writes.Where(w => w.ExpectedVersion is null).ToList();
+
+        // Records and history entries of new assets are independent: build them on every core before the write
+        // transaction starts, so the transaction only inserts.
+        var newRecords = new AssetRecord[creates.Count];
+        var created = new AssetChangeRecord[creates.Count];
+        Parallel.For(0, creates.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            newRecords[i] = AssetMapper.ToRecord(creates[i].Asset);
+            created[i] = CreationEntry(creates[i].Asset, creates[i].Changes, context, now);
+        });
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (creates.Count > 0)
         {
             var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
@@ -152,18 +163,15 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
             using var links = new Sqlite.SqliteBulkInserter<AssetLinkRecord>(db, connection, sqliteTransaction);
             using var entries = new Sqlite.SqliteBulkInserter<AssetChangeRecord>(db, connection, sqliteTransaction);
             var afterSeq = await Sqlite.SqliteSearchIndexes.SuspendInsertIndexingAsync(connection, sqliteTransaction, ct);
-            foreach (var write in creates)
+            for (var i = 0; i < newRecords.Length; i++)
             {
-                var record = AssetMapper.ToRecord(write.Asset);
-                assets.Insert(record);
-
-                foreach (var link in record.Links)
+                assets.Insert(newRecords[i]);
+                foreach (var link in newRecords[i].Links)
                 {
                     links.Insert(link);
                 }
 
-                entries.Insert(CreationEntry(write.Asset, write.Changes, context, now));
-
+                entries.Insert(created[i]);
                 if (++done % 1000 == 0)
                 {
                     progress?.Report(done);

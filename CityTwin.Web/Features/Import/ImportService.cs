@@ -167,6 +167,7 @@ public sealed class ImportService(
         await WarnAboutMissingTargetsAsync(drafts, existing, ct);
         foreach (var draft in drafts)
         {
+            // In file order: the first record with an id wins.
             if (draft.Id is not null && !draft.HasErrors)
             {
                 if (seen.TryGetValue(draft.Id, out var firstRow))
@@ -178,73 +179,90 @@ public sealed class ImportService(
                     seen[draft.Id] = draft.Row;
                 }
             }
+        }
 
-            if (draft.District is { IsSet: true, Value: { } district } && !districts.Contains(district))
+        // Each record is checked on its own (domain rules, district, extent, diff against the registry): on every core.
+        var outcomes = new (ImportRowResult Row, AssetImportWrite? Write)[drafts.Count];
+        var done = 0;
+        Parallel.For(0, drafts.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            outcomes[i] = Check(drafts[i], request, actor, existing, districts, areas, extent, now, today, provenanceSource);
+            if (Interlocked.Increment(ref done) % 2000 == 0)
             {
-                draft.Error("district", district, $"Unknown district '{district}' (districts: {string.Join(", ", districts.Order())}).");
+                progress?.Report(new ImportProgress("Checking", done, drafts.Count));
             }
-
-            if (draft.Geometry is { } geometry && ImportGeometry.CheckExtent(geometry, extent) is { } problem)
+        });
+        foreach (var (row, write) in outcomes)
+        {
+            rows.Add(row);
+            if (write is not null)
             {
-                if (request.AllowOutsideExtent && !problem.Swapped)
-                {
-                    draft.Warn("geometry", null, problem.Reason);
-                }
-                else
-                {
-                    draft.Error("geometry", null, problem.Reason);
-                }
-            }
-
-            if (draft.HasErrors)
-            {
-                rows.Add(new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0));
-                continue;
-            }
-
-            var before = existing.GetValueOrDefault(draft.Id!);
-            if (before is not null && draft.Type is { } claimed && claimed.Name != before.Type.Name)
-            {
-                draft.Error("type", claimed.Name, $"The id {draft.Id} belongs to a {before.Type.Label.ToLowerInvariant()} ({before.Type.Name}) in the registry, not a {claimed.Name}.");
-                rows.Add(new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0));
-                continue;
-            }
-
-            try
-            {
-                var working = before is null ? null : Asset.FromState(before.ToState());
-                var asset = draft.ApplyTo(working, now, today);
-                if (asset.DistrictCode is null && asset.Geometry is { } located &&
-                    areas.FirstOrDefault(a => a.Boundary.Covers(located.Anchor)) is { Code: { } derived })
-                {
-                    // No district in the file: the district whose boundary holds the asset.
-                    asset.AssignTo(asset.Department, derived);
-                }
-
-                var changes = before is null ? AssetStore.CreationChanges(asset) : AssetDiff.Compare(before.ToState(), asset.ToState());
-                if (before is not null && changes.Count == 0)
-                {
-                    rows.Add(new ImportRowResult(draft.Row, draft.Id, asset.Name, ImportOutcome.Unchanged, 0));
-                    continue;
-                }
-
-                asset.RecordProvenance(new Provenance(provenanceSource, now, actor.Name, $"row {draft.Row}"));
-                writes.Add(new AssetImportWrite(asset, before?.Version, changes));
-                rows.Add(new ImportRowResult(draft.Row, draft.Id, asset.Name, before is null ? ImportOutcome.New : ImportOutcome.Updated, changes.Count));
-            }
-            catch (DomainException e)
-            {
-                draft.Error(e.Field ?? "entity", null, e.Message);
-                rows.Add(new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0));
-            }
-
-            if (rows.Count % 2000 == 0)
-            {
-                progress?.Report(new ImportProgress("Checking", rows.Count, drafts.Count));
+                writes.Add(write);
             }
         }
 
         return (writes, rows);
+    }
+
+    private static (ImportRowResult, AssetImportWrite?) Check(AssetDraft draft, ImportRequest request, ChangeActor actor,
+        Dictionary<string, Asset> existing, HashSet<string> districts, List<(string Code, AssetGeometry Boundary)> areas, GeoBounds? extent,
+        DateTimeOffset now, DateOnly today, string provenanceSource)
+    {
+        if (draft.District is { IsSet: true, Value: { } district } && !districts.Contains(district))
+        {
+            draft.Error("district", district, $"Unknown district '{district}' (districts: {string.Join(", ", districts.Order())}).");
+        }
+
+        if (draft.Geometry is { } geometry && ImportGeometry.CheckExtent(geometry, extent) is { } problem)
+        {
+            if (request.AllowOutsideExtent && !problem.Swapped)
+            {
+                draft.Warn("geometry", null, problem.Reason);
+            }
+            else
+            {
+                draft.Error("geometry", null, problem.Reason);
+            }
+        }
+
+        if (draft.HasErrors)
+        {
+            return (new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0), null);
+        }
+
+        var before = existing.GetValueOrDefault(draft.Id!);
+        if (before is not null && draft.Type is { } claimed && claimed.Name != before.Type.Name)
+        {
+            draft.Error("type", claimed.Name, $"The id {draft.Id} belongs to a {before.Type.Label.ToLowerInvariant()} ({before.Type.Name}) in the registry, not a {claimed.Name}.");
+            return (new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0), null);
+        }
+
+        try
+        {
+            var working = before is null ? null : Asset.FromState(before.ToState());
+            var asset = draft.ApplyTo(working, now, today);
+            if (asset.DistrictCode is null && asset.Geometry is { } located &&
+                areas.FirstOrDefault(a => a.Boundary.Covers(located.Anchor)) is { Code: { } derived })
+            {
+                // No district in the file: the district whose boundary holds the asset.
+                asset.AssignTo(asset.Department, derived);
+            }
+
+            var changes = before is null ? AssetStore.CreationChanges(asset) : AssetDiff.Compare(before.ToState(), asset.ToState());
+            if (before is not null && changes.Count == 0)
+            {
+                return (new ImportRowResult(draft.Row, draft.Id, asset.Name, ImportOutcome.Unchanged, 0), null);
+            }
+
+            asset.RecordProvenance(new Provenance(provenanceSource, now, actor.Name, $"row {draft.Row}"));
+            return (new ImportRowResult(draft.Row, draft.Id, asset.Name, before is null ? ImportOutcome.New : ImportOutcome.Updated, changes.Count),
+                new AssetImportWrite(asset, before?.Version, changes));
+        }
+        catch (DomainException e)
+        {
+            draft.Error(e.Field ?? "entity", null, e.Message);
+            return (new ImportRowResult(draft.Row, draft.Id, draft.Name, ImportOutcome.Rejected, 0), null);
+        }
     }
 
     /// <summary>
@@ -287,7 +305,14 @@ public sealed class ImportService(
     {
         var result = new Dictionary<string, Asset>(StringComparer.Ordinal);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Which ids exist (index lookups only), then the full records of those: a file of new assets loads nothing.
+        var found = new List<string>();
         foreach (var chunk in ids.Chunk(500))
+        {
+            found.AddRange(await db.Assets.AsNoTracking().Where(a => chunk.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct));
+        }
+
+        foreach (var chunk in found.Chunk(500))
         {
             var records = await db.Assets.AsNoTracking().Include(a => a.Links).Where(a => chunk.Contains(a.Id)).ToListAsync(ct);
             foreach (var record in records)
