@@ -1,5 +1,6 @@
 using System.Text;
 using CityTwin.Web.Data.Sqlite;
+using CityTwin.Web.Infrastructure;
 
 namespace CityTwin.Web.Features.Interop;
 

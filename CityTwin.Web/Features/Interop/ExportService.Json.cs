@@ -75,7 +75,7 @@ public sealed partial class ExportService
         w.WriteString(Names.Type, r.Type);
         WriteLifecycle(w, r, visibility.PublicOnly, normalized: false, postalAddress: false);
         attributes.WriteAttributes(w, visibility, valuesOnly: true, type: null);
-        WriteLinks(w, r, visibility, normalized: false, type: null);
+        WriteLinks(w, r, visibility, normalized: false, type: null, attributes.Names);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -107,7 +107,7 @@ public sealed partial class ExportService
 
         // Stored attributes already have the NGSI-LD normalized shape {type, value, unitCode}.
         attributes.WriteAttributes(w, visibility, valuesOnly: keyValues, type);
-        WriteLinks(w, r, visibility, normalized: !keyValues, type);
+        WriteLinks(w, r, visibility, normalized: !keyValues, type, attributes.Names);
         w.WriteStartArray(Names.Context);
         if (SdmContext(type) is { } sdmContext)
         {
@@ -126,7 +126,7 @@ public sealed partial class ExportService
     /// Relationships grouped by IRI (links arrive sorted by IRI); one target as a string, several as an array, and
     /// always an array where Smart Data Models declares a list (NGSI-LD exports, <paramref name="type"/> given).
     /// </summary>
-    private static void WriteLinks(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized, AssetType? type)
+    private static void WriteLinks(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized, AssetType? type, AttributeNames names)
     {
         var links = r.Links;
         for (var i = 0; i < links.Count;)
@@ -140,7 +140,7 @@ public sealed partial class ExportService
 
             if (visibility.Visible(iri))
             {
-                var name = NameFor(iri, type);
+                var (name, list) = names.Of(iri, type);
                 if (normalized)
                 {
                     w.WriteStartObject(name);
@@ -148,7 +148,7 @@ public sealed partial class ExportService
                     name = Names.Object;
                 }
 
-                if (end - i == 1 && type?.FindAttribute(iri)?.IsList != true)
+                if (end - i == 1 && !list)
                 {
                     w.WriteString(name, links[i].Target);
                 }
@@ -282,7 +282,7 @@ public sealed partial class ExportService
     }
 
     /// <summary>Pre-encoded SDM terms of catalogue attributes (bounded by the catalogue).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<AttributeDefinition, JsonEncodedText> TypeTerms = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<AttributeDefinition, JsonEncodedText> TypeTerms = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// The property name of an attribute IRI in an NGSI-LD export of <paramref name="type"/>: CityTwin's term, else the

@@ -40,6 +40,9 @@ public sealed partial class ExportService
         private ReadOnlyMemory<byte> _json;
         private readonly System.Buffers.ArrayBufferWriter<byte> _scratch = new(1024);
 
+        /// <summary>Attribute IRIs, their export names and list flags, per export: no string or lookup per attribute and row.</summary>
+        public AttributeNames Names { get; } = new();
+
         public void Load(ReadOnlyMemory<byte> json) => _json = json;
 
         private ReadOnlySpan<byte> Json => _json.Span;
@@ -55,7 +58,7 @@ public sealed partial class ExportService
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var iri = reader.GetString()!;
+                var iri = Names.Iri(ref reader);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 if (!visibility.Visible(iri))
@@ -64,8 +67,8 @@ public sealed partial class ExportService
                     continue;
                 }
 
-                w.WritePropertyName(NameFor(iri, type));
-                var list = type?.FindAttribute(iri)?.IsList == true;
+                var (name, list) = Names.Of(iri, type);
+                w.WritePropertyName(name);
                 if (valuesOnly)
                 {
                     WriteValue(w, ValueOf(ref reader, json), list);
@@ -150,7 +153,7 @@ public sealed partial class ExportService
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var iri = reader.GetString()!;
+                var iri = Names.Iri(ref reader);
                 reader.Read();
                 var value = ValueOf(ref reader, json);
                 if (visibility.Visible(iri))
@@ -197,6 +200,33 @@ public sealed partial class ExportService
                 default:
                     return Cell(Encoding.UTF8.GetString(raw));
             }
+        }
+    }
+
+    /// <summary>
+    /// The export name (<see cref="NameFor"/>) and list flag of each attribute IRI per asset type, and the IRIs
+    /// themselves read from stored JSON without a new string per row. One per export (single-threaded); bounded by
+    /// the stored vocabulary.
+    /// </summary>
+    private sealed class AttributeNames
+    {
+        private readonly Infrastructure.Utf8StringCache _iris = new();
+        private readonly Dictionary<(string? Type, string Iri), (JsonEncodedText Name, bool List)> _names = [];
+
+        public string Iri(ref Utf8JsonReader reader) => reader.ValueIsEscaped ? reader.GetString()! : _iris.Get(reader.ValueSpan);
+
+        public (JsonEncodedText Name, bool List) Of(string iri, AssetType? type)
+        {
+            if (!_names.TryGetValue((type?.Name, iri), out var entry))
+            {
+                entry = (NameFor(iri, type), type?.FindAttribute(iri)?.IsList == true);
+                if (_names.Count < 10_000)
+                {
+                    _names[(type?.Name, iri)] = entry;
+                }
+            }
+
+            return entry;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CityTwin.Web.Data;
 using CityTwin.Web.Data.Sqlite;
+using CityTwin.Web.Infrastructure;
 using CityTwin.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
 

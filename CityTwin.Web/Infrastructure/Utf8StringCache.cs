@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CityTwin.Web.Data.Sqlite;
+namespace CityTwin.Web.Infrastructure;
 
 /// <summary>
 /// Strings of UTF-8 cells that repeat across rows (type, status, district, publication): looked up by their characters,
