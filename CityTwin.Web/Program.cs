@@ -39,6 +39,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.NgsiLdImportReader>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportMappingStore>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.NgsiLd.NgsiEntityStore>();
 
     var app = builder.Build();
 
@@ -51,6 +52,12 @@ try
     }
 
     app.UseStatusCodePagesWithReExecute("/not-found");
+    app.UseWhen(c => c.Request.Path.StartsWithSegments(CityTwin.Web.Features.NgsiLd.NgsiLdEndpoints.Base), api => api.Use((c, next) =>
+    {
+        // NGSI-LD answers 401/406/411/413/415 without a body: no HTML status page for the API.
+        c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
+        return next(c);
+    }));
     app.UseSecurityHeaders();
     app.UseRequestLocalization();
     app.UseAuthentication();
@@ -65,6 +72,7 @@ try
     app.MapAssetEndpoints();
     app.MapExportEndpoints();
     CityTwin.Web.Features.Import.ImportEndpoints.MapImportEndpoints(app);
+    CityTwin.Web.Features.NgsiLd.NgsiLdEndpoints.MapNgsiLdEndpoints(app);
     app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
     app.MapRazorComponents<App>()
         .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'

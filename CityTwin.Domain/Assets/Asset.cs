@@ -79,7 +79,7 @@ public sealed class Asset
             ModifiedAt = now,
             Provenance = provenance,
             Version = 1,
-            ExpectedLifeYears = type.DefaultExpectedLifeYears,
+            ExpectedLifeYears = type.DefaultExpectedLifeYears > 0 ? type.DefaultExpectedLifeYears : null,
         };
         return asset;
     }

@@ -188,6 +188,10 @@ public static class AssetTypeCatalog
     /// <summary>Finds a type by its short name or expanded IRI.</summary>
     public static AssetType? Find(string nameOrIri) => ByKey.GetValueOrDefault(nameOrIri);
 
+    /// <summary>A catalogue type by name or IRI; an absolute IRI outside the catalogue is a generic type (ADR 0010).</summary>
     public static AssetType Get(string nameOrIri) =>
-        Find(nameOrIri) ?? throw new DomainException("type", $"Unknown asset type '{nameOrIri}'. Known types: {string.Join(", ", All.Select(t => t.Name))}.");
+        Find(nameOrIri) ?? (IsIri(nameOrIri) ? AssetType.Generic(nameOrIri)
+            : throw new DomainException("type", $"Unknown asset type '{nameOrIri}'. Known types: {string.Join(", ", All.Select(t => t.Name))}."));
+
+    private static bool IsIri(string value) => value.Contains(':', StringComparison.Ordinal) && Uri.TryCreate(value, UriKind.Absolute, out _);
 }

@@ -13,6 +13,12 @@ public enum AttributeDataType
 
     /// <summary>Structured JSON (object or array), kept as raw JSON text.</summary>
     Json,
+
+    /// <summary>
+    /// A whole NGSI-LD attribute in expanded form, kept as given (ADR 0010): any attribute type (Relationship,
+    /// GeoProperty, LanguageProperty, JsonProperty…), several instances (datasetId), sub-attributes, observedAt.
+    /// </summary>
+    Ngsi,
 }
 
 /// <summary>A typed value of a type-specific attribute, with an optional UN/CEFACT unit code.</summary>
@@ -56,6 +62,14 @@ public sealed record AttributeValue
         new(AttributeDataType.DateTime, null, value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), null, null);
 
     public static AttributeValue OfJson(string rawJson) => new(AttributeDataType.Json, null, rawJson, null, null);
+
+    /// <summary>A whole NGSI-LD attribute (an instance object or an array of instances, expanded), as raw JSON.</summary>
+    public static AttributeValue OfNgsi(string rawJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rawJson);
+        return rawJson.TrimStart() is ['{' or '[', ..] ? new(AttributeDataType.Ngsi, null, rawJson, null, null)
+            : throw new DomainException("value", "An NGSI-LD attribute is a JSON object or an array of instances.");
+    }
 
     public override string ToString() => Type switch
     {

@@ -117,6 +117,14 @@ public static class AssetMapper
             w.WriteStartObject();
             foreach (var (iri, value) in attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
             {
+                if (value.Type == AttributeDataType.Ngsi)
+                {
+                    // A whole NGSI-LD attribute kept as given (ADR 0010).
+                    w.WritePropertyName(iri);
+                    w.WriteRawValue(value.Text!);
+                    continue;
+                }
+
                 w.WriteStartObject(iri);
                 w.WriteString("type", "Property");
                 w.WritePropertyName("value");
@@ -180,6 +188,12 @@ public static class AssetMapper
         using var doc = JsonDocument.Parse(json);
         foreach (var attribute in doc.RootElement.EnumerateObject())
         {
+            if (!IsSimpleProperty(attribute.Value))
+            {
+                result[attribute.Name] = AttributeValue.OfNgsi(attribute.Value.GetRawText());
+                continue;
+            }
+
             var unit = attribute.Value.TryGetProperty("unitCode", out var u) ? u.GetString() : null;
             var v = attribute.Value.GetProperty("value");
             var defined = type?.FindAttribute(attribute.Name)?.DataType;
@@ -199,6 +213,26 @@ public static class AssetMapper
         }
 
         return result;
+    }
+
+    /// <summary>A stored attribute the registry models as a typed value: a Property with a value and at most a unit code.</summary>
+    private static bool IsSimpleProperty(JsonElement attribute)
+    {
+        if (attribute.ValueKind != JsonValueKind.Object || !attribute.TryGetProperty("value", out _) ||
+            !attribute.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Property")
+        {
+            return false;
+        }
+
+        foreach (var member in attribute.EnumerateObject())
+        {
+            if (member.Name is not ("type" or "value" or "unitCode"))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string WritePublication(IReadOnlyDictionary<string, PublicationClass> map) =>

@@ -13,6 +13,7 @@ public static class OptionsRegistration
         Bind<MapOptions, MapOptionsValidator>(builder, MapOptions.Section);
         Bind<ImportOptions, ImportOptionsValidator>(builder, ImportOptions.Section);
         Bind<Features.JsonLd.JsonLdOptions, Features.JsonLd.JsonLdOptionsValidator>(builder, Features.JsonLd.JsonLdOptions.Section);
+        Bind<Features.NgsiLd.NgsiLdOptions, Features.NgsiLd.NgsiLdOptionsValidator>(builder, Features.NgsiLd.NgsiLdOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

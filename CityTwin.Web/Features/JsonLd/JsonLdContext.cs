@@ -22,6 +22,9 @@ public sealed class JsonLdContext
             .Where(t => !t.Value.StartsWith('@'))
             .GroupBy(t => t.Value, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.OrderBy(t => t.Key.Length).ThenBy(t => t.Key, StringComparer.Ordinal).First().Key, StringComparer.Ordinal));
+        _prefixes = new Lazy<List<(string, string)>>(() => [.. _terms
+            .Where(t => !t.Key.Contains(':', StringComparison.Ordinal) && t.Value.Length > 0 && t.Value[^1] is '/' or '#' or ':' or '?' or '[' or ']' or '@')
+            .Select(t => (t.Key, t.Value))]);
     }
 
     public string? Vocab { get; }
@@ -50,16 +53,60 @@ public sealed class JsonLdContext
         return (Vocab ?? DefaultVocab) + term;
     }
 
-    /// <summary>The shortest term for an IRI, else a compact form through the vocabulary, else the IRI.</summary>
+    /// <summary>
+    /// Compacts an IRI as JSON-LD's IRI compaction does for keys and types: the shortest term defined for it; else
+    /// the vocabulary-relative form, unless that suffix is itself a term (it would expand elsewhere); else a compact
+    /// IRI through a prefix term (<c>ngsi-ld:default-context/x</c>) that is not itself a term; else the IRI.
+    /// </summary>
     public string Compact(string iri)
+    {
+        ArgumentNullException.ThrowIfNull(iri);
+        if (_compacted.TryGetValue(iri, out var cached))
+        {
+            return cached;
+        }
+
+        var result = CompactUncached(iri);
+        if (_compacted.Count < 10_000)
+        {
+            _compacted[iri] = result;
+        }
+
+        return result;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _compacted = new(StringComparer.Ordinal);
+
+    private string CompactUncached(string iri)
     {
         if (_reverse.Value.TryGetValue(iri, out var term))
         {
             return term;
         }
 
-        return Vocab is not null && iri.StartsWith(Vocab, StringComparison.Ordinal) && iri.Length > Vocab.Length ? iri[Vocab.Length..] : iri;
+        if (Vocab is not null && iri.StartsWith(Vocab, StringComparison.Ordinal) && iri.Length > Vocab.Length && !_terms.ContainsKey(iri[Vocab.Length..]))
+        {
+            return iri[Vocab.Length..];
+        }
+
+        string? best = null;
+        foreach (var (prefix, ns) in _prefixes.Value)
+        {
+            if (iri.Length > ns.Length && iri.StartsWith(ns, StringComparison.Ordinal))
+            {
+                var candidate = prefix + ":" + iri[ns.Length..];
+                if (!_terms.ContainsKey(candidate) && (best is null || candidate.Length < best.Length || (candidate.Length == best.Length && string.CompareOrdinal(candidate, best) < 0)))
+                {
+                    best = candidate;
+                }
+            }
+        }
+
+        return best ?? iri;
     }
+
+    /// <summary>Terms usable as prefixes: simple terms whose IRI ends with a gen-delim (/, #, :, ?, [, ], @).</summary>
+    private readonly Lazy<List<(string Prefix, string Namespace)>> _prefixes;
 
     /// <summary>Accumulates context definitions in order (later definitions win, as in JSON-LD).</summary>
     public sealed class Builder

@@ -1,0 +1,311 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CityTwin.Domain;
+using CityTwin.Domain.Assets;
+using CityTwin.Domain.History;
+using CityTwin.Web.Data;
+using CityTwin.Web.Features.Interop;
+
+namespace CityTwin.Web.Features.NgsiLd;
+
+/// <summary>
+/// The registry seen as NGSI-LD entities (ADR 0010): one store, so an entity written here is an asset in the UI and
+/// an asset edited in the UI is the entity read here. Reads turn an asset into an <see cref="NgsiEntity"/> (lifecycle
+/// columns as CityTwin's terms, catalogue attributes, relationships, and the attributes kept as given); writes go
+/// through <see cref="AssetStore"/>: domain rules, history naming the API key, optimistic concurrency.
+/// </summary>
+public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
+{
+    private const string Operation = "api";
+
+    /// <summary>Where an entity's scopes are kept among its attributes (the NGSI-LD term's IRI; never an attribute on output).</summary>
+    public const string ScopeIri = "https://uri.etsi.org/ngsi-ld/scope";
+
+    /// <summary>The entity, or null when it does not exist, is decommissioned or is not visible to the caller.</summary>
+    public async Task<NgsiEntity?> FindAsync(string id, bool publicOnly, CancellationToken ct)
+    {
+        var asset = await store.FindAsync(id, ct);
+        return asset is null || asset.IsDecommissioned || (publicOnly && asset.Publication != PublicationClass.Public) ? null : ToEntity(asset, publicOnly);
+    }
+
+    /// <summary>Creates an entity (AlreadyExists if its id is taken); a decommissioned asset of that id is restored with the new content.</summary>
+    public async Task CreateAsync(NgsiEntity entity, ChangeActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var type = TypeOf(entity);
+        var now = time.GetUtcNow();
+        var context = new ChangeContext(actor, Operation, "NGSI-LD: create entity");
+        var existing = await store.FindAsync(entity.Id, ct);
+        if (existing is { IsDecommissioned: false })
+        {
+            throw new NgsiLdException(NgsiLdErrors.AlreadyExists, $"Entity '{entity.Id}' already exists.");
+        }
+
+        try
+        {
+            if (existing is not null)
+            {
+                if (existing.Type.Iri != type.Iri)
+                {
+                    throw new NgsiLdException(NgsiLdErrors.AlreadyExists, $"Id '{entity.Id}' belongs to a deleted {existing.Type.Label}; it cannot be reused for a {type.Label}.");
+                }
+
+                await store.UpdateAsync(entity.Id, existing.Version, asset =>
+                {
+                    asset.Restore();
+                    Replace(asset, entity, now);
+                }, context, ct);
+                return;
+            }
+
+            var created = Asset.Create(new AssetId(entity.Id), type, DisplayName(entity, type), now, new Provenance("NGSI-LD API", now, actor.Name));
+            Replace(created, entity, now);
+            await store.CreateAsync(created, context, ct);
+        }
+        catch (DomainException e) when (e.Field == "id" && existing is null)
+        {
+            throw new NgsiLdException(NgsiLdErrors.AlreadyExists, e.Message);
+        }
+        catch (DomainException e)
+        {
+            throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+        }
+    }
+
+    /// <summary>Deletes an entity: the asset is decommissioned (kept with its history, restorable by curators). False if not found.</summary>
+    public async Task<bool> DeleteAsync(string id, ChangeActor actor, CancellationToken ct)
+    {
+        var asset = await store.FindAsync(id, ct);
+        if (asset is null || asset.IsDecommissioned)
+        {
+            return false;
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        await store.UpdateAsync(id, asset.Version, a => a.Decommission(today), new ChangeContext(actor, Operation, "NGSI-LD: delete entity"), ct);
+        return true;
+    }
+
+    /// <summary>The catalogue type of the entity's first type IRI, else a generic type.</summary>
+    private static AssetType TypeOf(NgsiEntity entity)
+    {
+        var iri = entity.Types[0];
+        var type = AssetTypeCatalog.All.FirstOrDefault(t => t.Iri == iri) ?? AssetType.Generic(iri);
+        if (!type.IsGeneric)
+        {
+            // Writes of catalogue types map NGSI-LD attributes onto lifecycle columns and checked attributes; until
+            // that mapping lands here, such entities come in through /api/imports (issue #5, next step).
+            throw new NgsiLdException(NgsiLdErrors.OperationNotSupported,
+                $"Entities of the registry's own type {type.Name} are written through /api/imports for now; the NGSI-LD API writes other types.");
+        }
+
+        return type;
+    }
+
+    /// <summary>A display name for the registry list: a name attribute if the entity has one, else the type and the id's last part.</summary>
+    private static string DisplayName(NgsiEntity entity, AssetType type)
+    {
+        foreach (var (iri, instances) in entity.Attributes)
+        {
+            if ((iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)) &&
+                instances[0]["value"] is JsonValue v && v.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+            {
+                return Clip(name.Trim());
+            }
+        }
+
+        var local = entity.Id[(entity.Id.LastIndexOf(':') + 1)..];
+        return Clip($"{type.Label} {local}");
+    }
+
+    private static string Clip(string s)
+    {
+        var oneLine = new string([.. s.Select(c => char.IsControl(c) ? ' ' : c)]);
+        return oneLine.Length <= Asset.MaxNameLength ? oneLine : oneLine[..Asset.MaxNameLength];
+    }
+
+    /// <summary>
+    /// Makes a generic asset hold exactly the entity's attributes: each kept whole (instances, sub-attributes, system
+    /// times), with the location as the asset's geometry and relationship targets as links for the registry's views.
+    /// </summary>
+    private static void Replace(Asset asset, NgsiEntity entity, DateTimeOffset now)
+    {
+        foreach (var iri in asset.Attributes.Keys.ToList())
+        {
+            asset.SetAttribute(iri, null);
+        }
+
+        foreach (var link in asset.Relationships.ToList())
+        {
+            asset.Unlink(link.Iri, link.Target);
+        }
+
+        asset.Locate(null);
+        if (entity.Scopes is { Count: > 0 } scopes)
+        {
+            asset.SetAttribute(ScopeIri, AttributeValue.OfNgsi(JsonSerializer.Serialize(scopes)));
+        }
+
+        foreach (var (iri, instances) in entity.Attributes)
+        {
+            foreach (var instance in instances)
+            {
+                instance["createdAt"] = NgsiEntityWriter.Instant(now);
+                instance["modifiedAt"] = NgsiEntityWriter.Instant(now);
+            }
+
+            asset.SetAttribute(iri, AttributeValue.OfNgsi(instances.Count == 1 ? instances[0].ToJsonString() : new JsonArray([.. instances.Select(i => i.DeepClone())]).ToJsonString()));
+            Project(asset, iri, instances);
+        }
+    }
+
+    private static void Project(Asset asset, string iri, List<JsonObject> instances)
+    {
+        var first = instances.FirstOrDefault(i => i["datasetId"] is null) ?? instances[0];
+        var type = first["type"]?.GetValue<string>();
+        if (iri == NgsiTerms.Location && type == NgsiTerms.GeoProperty && first["value"] is JsonObject geometry)
+        {
+            try
+            {
+                asset.Locate(GeoJson.Read(geometry.ToJsonString()));
+            }
+            catch (JsonException e)
+            {
+                throw NgsiLdException.BadData($"location: {e.Message}");
+            }
+        }
+
+        foreach (var instance in instances.Where(i => i["type"]?.GetValue<string>() == NgsiTerms.Relationship))
+        {
+            var targets = instance["object"] is JsonArray many ? many.Select(t => t!.GetValue<string>()) : [instance["object"]!.GetValue<string>()];
+            foreach (var target in targets)
+            {
+                asset.LinkTo(iri, new AssetId(target));
+            }
+        }
+    }
+
+    /// <summary>An asset as an NGSI-LD entity; public callers see public attributes only.</summary>
+    public static NgsiEntity ToEntity(Asset asset, bool publicOnly)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        var scopes = asset.Attributes.TryGetValue(ScopeIri, out var scope) && scope.Type == AttributeDataType.Ngsi
+            ? JsonSerializer.Deserialize<List<string>>(scope.Text!)
+            : null;
+        var entity = new NgsiEntity { Id = asset.Id.Value, Types = [asset.Type.Iri], Scopes = scopes, CreatedAt = asset.CreatedAt, ModifiedAt = asset.ModifiedAt };
+        var at = NgsiEntityWriter.Instant(asset.ModifiedAt);
+        if (!asset.Type.IsGeneric)
+        {
+            AddLifecycle(entity, asset, publicOnly, at);
+        }
+
+        foreach (var (iri, value) in asset.Attributes)
+        {
+            if (iri == ScopeIri || (publicOnly && asset.PublicationOf(iri) != PublicationClass.Public))
+            {
+                continue;
+            }
+
+            entity.Attributes[iri] = value.Type == AttributeDataType.Ngsi ? Instances(value.Text!) : [Typed(value, asset.Type.FindAttribute(iri)?.IsList == true, at)];
+        }
+
+        foreach (var group in asset.Relationships.GroupBy(r => r.Iri))
+        {
+            if (entity.Attributes.ContainsKey(group.Key) || (publicOnly && asset.PublicationOf(group.Key) != PublicationClass.Public))
+            {
+                continue;
+            }
+
+            var targets = group.Select(r => r.Target.Value).ToList();
+            var list = asset.Type.FindAttribute(group.Key)?.IsList == true;
+            entity.Attributes[group.Key] =
+            [
+                new JsonObject
+                {
+                    ["type"] = NgsiTerms.Relationship,
+                    ["object"] = targets.Count == 1 && !list ? JsonValue.Create(targets[0]) : new JsonArray([.. targets.Select(t => JsonValue.Create(t))]),
+                    ["createdAt"] = at, ["modifiedAt"] = at,
+                },
+            ];
+        }
+
+        if (!entity.Attributes.ContainsKey(NgsiTerms.Location) && asset.Geometry is { } geometry)
+        {
+            entity.Attributes[NgsiTerms.Location] =
+            [
+                new JsonObject { ["type"] = NgsiTerms.GeoProperty, ["value"] = JsonNode.Parse(GeoJson.Write(geometry)), ["createdAt"] = at, ["modifiedAt"] = at },
+            ];
+        }
+
+        return entity;
+    }
+
+    private static List<JsonObject> Instances(string json) => JsonNode.Parse(json) switch
+    {
+        JsonArray array => [.. array.OfType<JsonObject>().Select(o => (JsonObject)o.DeepClone())],
+        JsonObject single => [single],
+        _ => [],
+    };
+
+    private static JsonObject Typed(AttributeValue value, bool list, string at)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            AssetMapper.WriteValue(w, value);
+        }
+
+        var node = JsonNode.Parse(buffer.WrittenSpan);
+        if (list && node is not JsonArray)
+        {
+            node = new JsonArray(node);
+        }
+
+        var instance = new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = node };
+        if (value.UnitCode is { } unit)
+        {
+            instance["unitCode"] = unit;
+        }
+
+        instance["createdAt"] = at;
+        instance["modifiedAt"] = at;
+        return instance;
+    }
+
+    /// <summary>The lifecycle columns of a catalogue asset as Properties named by CityTwin's terms (as the export writes them).</summary>
+    private static void AddLifecycle(NgsiEntity entity, Asset asset, bool publicOnly, string at)
+    {
+        void Add(string term, JsonNode? value)
+        {
+            if (value is not null)
+            {
+                entity.Attributes[CityTwinContext.Lifecycle[term]] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = value, ["createdAt"] = at, ["modifiedAt"] = at }];
+            }
+        }
+
+        static JsonNode? Date(DateOnly? d) => d is { } day ? JsonValue.Create(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : null;
+
+        Add("name", asset.Name);
+        Add("description", asset.Description);
+        Add("address", asset.Address is { } address ? new JsonObject { ["streetAddress"] = address } : null);
+        Add("lifecycleStatus", asset.Status.ToString());
+        Add("condition", asset.Condition);
+        Add("inspectedOn", Date(asset.InspectedOn));
+        Add("installedOn", Date(asset.InstalledOn));
+        Add("expectedServiceLife", asset.ExpectedLifeYears);
+        Add("replacementCost", asset.ReplacementCost is { } cost ? JsonValue.Create((double)cost) : null);
+        Add("criticality", asset.Criticality);
+        if (!publicOnly)
+        {
+            Add("ownerDepartment", asset.Department);
+        }
+
+        Add("district", asset.DistrictCode);
+        Add("publicationClass", asset.Publication.ToString());
+    }
+
+    /// <summary>The id of a route value: an entity id percent-encoded in the path ("%2F" stays encoded in ASP.NET routing).</summary>
+    public static string IdFromRoute(string value) => Uri.UnescapeDataString(value ?? "");
+}
