@@ -151,6 +151,55 @@ public static class Etsi
         Assert.False(string.IsNullOrEmpty(body["title"]?.GetValue<string>()), "ProblemDetails has a title");
     }
 
+    /// <summary>
+    /// Check Response Body Containing Entity element: the expectation file with every id replaced by the entity id,
+    /// instanceId ignored; with <paramref name="ignoreCoreContextVersion"/> any single core-context URL is accepted as
+    /// the @context.
+    /// </summary>
+    public static async Task EntityElementAsync(string expectation, string id, HttpResponseMessage response, bool ignoreCoreContextVersion = false)
+    {
+        Status(200, response);
+        var expected = Load("entities/expectations/" + expectation);
+        ReplaceIds(expected, id);
+        var actual = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        if (ignoreCoreContextVersion && expected is JsonObject e && actual is JsonObject a && a["@context"] is { } context &&
+            (context is JsonArray { Count: 1 } one ? one[0] : context) is JsonValue single &&
+            System.Text.RegularExpressions.Regex.IsMatch(single.GetValue<string>(), @"^https://uri\.etsi\.org/ngsi-ld/v1/ngsi-ld-core-context(-v\d+\.\d+)?\.jsonld$"))
+        {
+            e["@context"] = context.DeepClone();
+        }
+
+        var differences = JsonDiff.Compare(expected, actual, ["instanceId"]);
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences) + Environment.NewLine + actual?.ToJsonString());
+    }
+
+    /// <summary>Sets every "id" member at any depth ($..id).</summary>
+    public static void ReplaceIds(JsonNode? node, string id)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o.ContainsKey("id"))
+                {
+                    o["id"] = id;
+                }
+
+                foreach (var child in o.Where(p => p.Key != "id").Select(p => p.Value).ToList())
+                {
+                    ReplaceIds(child, id);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    ReplaceIds(child, id);
+                }
+
+                break;
+        }
+    }
+
     /// <summary>Check Created/Updated Resource Set To: strict equality as the suite's deepdiff compares (see <see cref="JsonDiff"/>).</summary>
     public static async Task ResourceSetToAsync(JsonNode expected, HttpResponseMessage response, params string[] ignoredKeys)
     {

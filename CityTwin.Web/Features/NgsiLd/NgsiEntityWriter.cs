@@ -11,9 +11,54 @@ public enum NgsiFormat
     Simplified,
 }
 
-/// <summary>How to represent entities in a response: format, system attributes, attribute projection, @context.</summary>
-public sealed record NgsiRepresentation(NgsiFormat Format, bool SysAttrs, IReadOnlySet<string>? Attrs, JsonLdContext Context, JsonNode? BodyContext)
+/// <summary>How to represent entities in a response: format, system attributes, projections, languages, GeoJSON, @context.</summary>
+public sealed record NgsiRepresentation(NgsiFormat Format, bool SysAttrs, JsonLdContext Context, JsonNode? BodyContext)
 {
+    /// <summary><c>attrs</c>: the attribute IRIs to show (null: all).</summary>
+    public IReadOnlySet<string>? Attrs { get; init; }
+
+    /// <summary><c>pick</c>: core member names and attribute IRIs to show (null: all).</summary>
+    public IReadOnlySet<string>? Pick { get; init; }
+
+    /// <summary><c>omit</c>: core member names and attribute IRIs to leave out.</summary>
+    public IReadOnlySet<string>? Omit { get; init; }
+
+    /// <summary><c>lang</c>: language preferences for LanguageProperties (tag, weight), best first; null: the whole map.</summary>
+    public IReadOnlyList<string>? Languages { get; init; }
+
+    /// <summary>GeoJSON representation: the IRI of the GeoProperty that is the Feature's geometry; null: not GeoJSON.</summary>
+    public string? GeometryProperty { get; init; }
+
+    public bool ShowsCore(string member) => (Pick is null || Pick.Contains(member)) && (Omit is null || !Omit.Contains(member));
+
+    public bool ShowsAttribute(string iri) =>
+        (Attrs is null || Attrs.Contains(iri)) && (Pick is null || Pick.Contains(iri)) && (Omit is null || !Omit.Contains(iri));
+
+    /// <summary>Reads a <c>lang</c> parameter (as Accept-Language: tags with q weights, * for any), best first.</summary>
+    public static IReadOnlyList<string>? ParseLanguages(string? lang)
+    {
+        if (string.IsNullOrWhiteSpace(lang))
+        {
+            return null;
+        }
+
+        var ranked = new List<(string Tag, double Q, int Order)>();
+        foreach (var (part, order) in lang.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select((p, i) => (p, i)))
+        {
+            var pieces = part.Split(';', StringSplitOptions.TrimEntries);
+            var q = 1.0;
+            if (pieces.Length > 1 && pieces[1].StartsWith("q=", StringComparison.Ordinal) &&
+                !double.TryParse(pieces[1][2..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out q))
+            {
+                throw NgsiLdException.BadData($"lang: '{part}' has an invalid weight.");
+            }
+
+            ranked.Add((pieces[0], q, order));
+        }
+
+        return [.. ranked.OrderByDescending(r => r.Q).ThenBy(r => r.Order).Select(r => r.Tag)];
+    }
+
     /// <summary>Reads <c>format</c> and <c>options</c> (format wins; unknown values are InvalidRequest, 6.3.2).</summary>
     public static (NgsiFormat Format, bool SysAttrs) ParseOptions(string? format, string? options)
     {
@@ -65,13 +110,67 @@ public static class NgsiEntityWriter
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(how);
+        if (how.GeometryProperty is not null)
+        {
+            WriteFeature(w, entity, how);
+            return;
+        }
+
+        w.WriteStartObject();
+        WriteMembers(w, entity, how);
+        if (how.BodyContext is not null)
+        {
+            w.WritePropertyName("@context");
+            how.BodyContext.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>The GeoJSON representation (4.5.16): a Feature whose geometry is the chosen GeoProperty's value.</summary>
+    private static void WriteFeature(Utf8JsonWriter w, NgsiEntity entity, NgsiRepresentation how)
+    {
         w.WriteStartObject();
         w.WriteString("id", entity.Id);
-        if (entity.Types.Count == 1)
+        w.WriteString("type", "Feature");
+        w.WritePropertyName("geometry");
+        var geometry = entity.Attributes.TryGetValue(how.GeometryProperty!, out var geo)
+            ? (geo.FirstOrDefault(i => i["datasetId"] is null) ?? geo[0]) is { } g && g["type"]?.GetValue<string>() == NgsiTerms.GeoProperty ? g["value"] : null
+            : null;
+        if (geometry is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            geometry.WriteTo(w);
+        }
+
+        w.WriteStartObject("properties");
+        WriteMembers(w, entity, how with { Omit = how.Omit is null ? new HashSet<string> { "id" } : new HashSet<string>(how.Omit) { "id" } });
+        w.WriteEndObject();
+        if (how.BodyContext is not null)
+        {
+            w.WritePropertyName("@context");
+            how.BodyContext.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>The members of an entity object: id, type, scope, system times and the shown attributes.</summary>
+    private static void WriteMembers(Utf8JsonWriter w, NgsiEntity entity, NgsiRepresentation how)
+    {
+        if (how.ShowsCore("id"))
+        {
+            w.WriteString("id", entity.Id);
+        }
+
+        if (how.ShowsCore("type") && entity.Types.Count == 1)
         {
             w.WriteString("type", how.Context.Compact(entity.Types[0]));
         }
-        else
+        else if (how.ShowsCore("type"))
         {
             w.WriteStartArray("type");
             foreach (var type in entity.Types)
@@ -82,7 +181,7 @@ public static class NgsiEntityWriter
             w.WriteEndArray();
         }
 
-        if (entity.Scopes is { Count: > 0 } scopes)
+        if (how.ShowsCore("scope") && entity.Scopes is { Count: > 0 } scopes)
         {
             if (scopes.Count == 1)
             {
@@ -111,22 +210,50 @@ public static class NgsiEntityWriter
 
         foreach (var (iri, instances) in entity.Attributes)
         {
-            if (how.Attrs is not null && !how.Attrs.Contains(iri))
+            if (!how.ShowsAttribute(iri))
             {
                 continue;
             }
 
             w.WritePropertyName(how.Context.Compact(iri));
-            WriteAttribute(w, instances, how);
+            WriteAttribute(w, how.Languages is null ? instances : [.. instances.Select(i => InLanguage(i, how.Languages))], how);
         }
+    }
 
-        if (how.BodyContext is not null)
+    /// <summary>
+    /// A LanguageProperty seen through a <c>lang</c> filter: a Property holding the best matching language's string
+    /// and its tag (<c>*</c> takes the first language). Other attributes are unchanged.
+    /// </summary>
+    private static JsonObject InLanguage(JsonObject instance, IReadOnlyList<string> languages)
+    {
+        if (instance["type"]?.GetValue<string>() != NgsiTerms.LanguageProperty || instance["languageMap"] is not JsonObject map || map.Count == 0)
         {
-            w.WritePropertyName("@context");
-            how.BodyContext.WriteTo(w);
+            return instance;
         }
 
-        w.WriteEndObject();
+        string? chosen = null;
+        foreach (var tag in languages)
+        {
+            chosen = tag == "*" ? map.First().Key
+                : map.Select(l => l.Key).FirstOrDefault(k => string.Equals(k, tag, StringComparison.OrdinalIgnoreCase))
+                  ?? map.Select(l => l.Key).FirstOrDefault(k => k.StartsWith(tag + "-", StringComparison.OrdinalIgnoreCase));
+            if (chosen is not null)
+            {
+                break;
+            }
+        }
+
+        chosen ??= map.First().Key;
+        var result = new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = map[chosen]?.DeepClone(), ["lang"] = chosen };
+        foreach (var (name, node) in instance)
+        {
+            if (name is not ("type" or "languageMap"))
+            {
+                result[name] = node?.DeepClone();
+            }
+        }
+
+        return result;
     }
 
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -115,30 +115,95 @@ public static class NgsiLdEndpoints
         return Results.StatusCode(StatusCodes.Status201Created);
     });
 
-    /// <summary>GET /entities/{id} (5.7.1): the entity in the negotiated representation.</summary>
-    private static Task<IResult> RetrieveEntityAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities,
-        string? attrs, string? pick, string? options, string? format) => Run(http, async () =>
+    private static readonly HashSet<string> RetrieveParameters = new(StringComparer.Ordinal)
     {
-        var media = NgsiLdHttp.Negotiate(http.Request, geoJson: false);
+        "attrs", "pick", "omit", "options", "format", "lang", "geometryProperty", "datasetId", "local", "join", "joinLevel",
+        "containedBy", "entityMap", "expandValues", "jsonKeys", "collation",
+    };
+
+    /// <summary>GET /entities/{id} (5.7.1): the entity in the negotiated representation.</summary>
+    private static Task<IResult> RetrieveEntityAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        var media = NgsiLdHttp.Negotiate(http.Request, geoJson: true);
         if (media is null)
         {
             return NotAcceptable();
         }
 
+        CheckParameters(http.Request.Query, RetrieveParameters);
         id = NgsiEntityStore.IdFromRoute(id);
         if (!Domain.Assets.AssetId.IsValid(id, out var error))
         {
             throw NgsiLdException.BadData(error);
         }
 
-        var (representationFormat, sysAttrs) = NgsiRepresentation.ParseOptions(format, options);
         var (context, linkUrl) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
+        var how = Representation(http.Request.Query, context, media, linkUrl);
         var entity = await entities.FindAsync(id, PublicOnly(http), http.RequestAborted) ?? throw NgsiLdException.NotFound(id);
-        var projection = Projection(pick ?? attrs, context);
-        var how = new NgsiRepresentation(representationFormat, sysAttrs, projection, context,
-            media == NgsiLdHttp.LdJson ? NgsiLdHttp.BodyContext(linkUrl, null) : null);
+        if (!Selects(entity, how))
+        {
+            throw new NgsiLdException(NgsiLdErrors.ResourceNotFound, $"Entity '{id}' has none of the requested attributes.");
+        }
+
         return new JsonBodyResult(media, linkUrl, w => NgsiEntityWriter.Write(w, entity, how));
     });
+
+    /// <summary>Unknown query parameters are InvalidRequest (6.3.2), so a typo never silently widens an answer.</summary>
+    private static void CheckParameters(IQueryCollection query, HashSet<string> allowed)
+    {
+        foreach (var name in query.Keys)
+        {
+            if (!allowed.Contains(name))
+            {
+                throw NgsiLdException.Invalid($"Unknown query parameter '{name}' (allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}).");
+            }
+        }
+    }
+
+    /// <summary>The representation asked for by format/options, attrs/pick/omit, lang and the media type.</summary>
+    private static NgsiRepresentation Representation(IQueryCollection query, JsonLdContext context, string media, string? linkUrl)
+    {
+        var (format, sysAttrs) = NgsiRepresentation.ParseOptions(query["format"].FirstOrDefault(), query["options"].FirstOrDefault());
+        var attrs = query["attrs"].FirstOrDefault();
+        var pick = query["pick"].FirstOrDefault();
+        var omit = query["omit"].FirstOrDefault();
+        if (attrs is not null && (pick is not null || omit is not null))
+        {
+            throw NgsiLdException.BadData("attrs cannot be combined with pick or omit (attrs is the deprecated form of pick).");
+        }
+
+        var picked = pick is null ? null : Names(NgsiProjection.Parse(pick, "pick"), context);
+        var omitted = omit is null ? null : Names(NgsiProjection.Parse(omit, "omit"), context);
+        if (picked is not null && omitted is not null && picked.Overlaps(omitted))
+        {
+            throw NgsiLdException.BadData($"{string.Join(", ", picked.Intersect(omitted))} is both picked and omitted.");
+        }
+
+        var geometry = query["geometryProperty"].FirstOrDefault();
+        return new NgsiRepresentation(format, sysAttrs, context, media == NgsiLdHttp.Json ? null : NgsiLdHttp.BodyContext(linkUrl, null))
+        {
+            Attrs = string.IsNullOrWhiteSpace(attrs) ? null : Projection(attrs, context),
+            Pick = picked,
+            Omit = omitted,
+            Languages = NgsiRepresentation.ParseLanguages(query["lang"].FirstOrDefault()),
+            GeometryProperty = media == NgsiLdHttp.GeoJson ? (geometry is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, geometry, geometry)) : null,
+        };
+    }
+
+    /// <summary>Core member names as they are, attribute names expanded.</summary>
+    private static HashSet<string> Names(IEnumerable<string> names, JsonLdContext context) =>
+        names.Select(n => NgsiProjection.CoreMembers.Contains(n) ? n : NgsiEntityReader.ExpandName(context, n, n)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>False when a projection leaves nothing of the entity (the entity then counts as not found, 6.3.3).</summary>
+    private static bool Selects(NgsiEntity entity, NgsiRepresentation how)
+    {
+        if (how.Attrs is not null)
+        {
+            return how.Attrs.Any(entity.Attributes.ContainsKey);
+        }
+
+        return NgsiProjection.CoreMembers.Where(m => m is "id" or "type").Any(how.ShowsCore) || entity.Attributes.Keys.Any(how.ShowsAttribute);
+    }
 
     /// <summary>DELETE /entities/{id} (5.6.6): 204.</summary>
     private static Task<IResult> DeleteEntityAsync(HttpContext http, string id, NgsiEntityStore entities) => Run(http, async () =>
