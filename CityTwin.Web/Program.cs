@@ -56,7 +56,7 @@ try
     {
         // NGSI-LD answers 401/406/411/413/415 without a body: no HTML status page for the API.
         c.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
-        return next(c);
+        return CityTwin.Web.Features.NgsiLd.NgsiLdEndpoints.RejectEmptySegmentsAsync(c, next);
     }));
     app.UseSecurityHeaders();
     app.UseRequestLocalization();

@@ -16,9 +16,10 @@ public sealed class NgsiEntity
 {
     public required string Id { get; init; }
 
-    public required IReadOnlyList<string> Types { get; init; }
+    /// <summary>Type IRIs (an entity may have several; updates append).</summary>
+    public required List<string> Types { get; init; }
 
-    public IReadOnlyList<string>? Scopes { get; init; }
+    public List<string>? Scopes { get; set; }
 
     public Dictionary<string, List<JsonObject>> Attributes { get; } = new(StringComparer.Ordinal);
 
@@ -85,7 +86,12 @@ public static class NgsiEntityReader
     };
 
     /// <summary>Reads a whole entity; <paramref name="requireId"/> false for fragments (append, merge).</summary>
-    public static NgsiEntity Read(JsonElement entity, JsonLdContext context, bool requireId = true, bool requireType = true)
+    /// <summary>
+    /// Reads a whole entity; <paramref name="requireId"/> / <paramref name="requireType"/> false for fragments (append,
+    /// update, merge), <paramref name="allowNull"/> true where the NGSI-LD Null deletes (update, merge): such an
+    /// instance is marked <c>"@null": true</c>.
+    /// </summary>
+    public static NgsiEntity Read(JsonElement entity, JsonLdContext context, bool requireId = true, bool requireType = true, bool allowNull = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (entity.ValueKind != JsonValueKind.Object)
@@ -157,21 +163,62 @@ public static class NgsiEntityReader
             }
 
             seen[iri] = member.Name;
-            result.Attributes[iri] = ReadInstances(member.Value, context, member.Name, 0);
+            result.Attributes[iri] = ReadInstances(member.Value, context, member.Name, 0, allowNull);
         }
 
         return result;
     }
 
     /// <summary>Reads one attribute (all its instances), e.g. the body of a partial attribute update.</summary>
-    public static List<JsonObject> ReadAttribute(JsonElement value, JsonLdContext context, string name) => ReadInstances(value, context, name, 0);
+    public static List<JsonObject> ReadAttribute(JsonElement value, JsonLdContext context, string name, bool allowNull = false) =>
+        ReadInstances(value, context, name, 0, allowNull);
+
+    /// <summary>
+    /// The body of a partial attribute update that names no attribute type and no value: only members to change
+    /// (observedAt, unitCode…) and sub-attributes, keyed as stored (sub-attributes expanded).
+    /// </summary>
+    public static JsonObject? ReadMemberFragment(JsonElement body, JsonLdContext context, string name)
+    {
+        if (body.ValueKind != JsonValueKind.Object || IsAttributeObject(body))
+        {
+            return null;
+        }
+
+        var fragment = new JsonObject();
+        foreach (var member in body.EnumerateObject())
+        {
+            if (member.Name is "@context" or "createdAt" or "modifiedAt")
+            {
+                continue;
+            }
+
+            if (NgsiTerms.Members.Contains(member.Name))
+            {
+                fragment[member.Name] = JsonNode.Parse(member.Value.GetRawText());
+                continue;
+            }
+
+            var nested = ReadInstances(member.Value, context, member.Name, 1);
+            fragment[ExpandName(context, member.Name, member.Name)] = nested.Count == 1 ? nested[0] : new JsonArray([.. nested]);
+        }
+
+        return fragment.Count > 0 ? fragment : throw NgsiLdException.BadData($"The update of '{name}' is empty.");
+    }
+
+    /// <summary>An instance read from an NGSI-LD Null: it deletes the attribute (or its datasetId instance).</summary>
+    public static bool IsNull(JsonObject instance) => instance["@null"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    private static bool IsNgsiNull(JsonElement main) =>
+        main.ValueKind == JsonValueKind.String && main.GetString() == NgsiTerms.Null
+        || main.ValueKind == JsonValueKind.Object && main.TryGetProperty("@none", out var none) && none.ValueKind == JsonValueKind.String && none.GetString() == NgsiTerms.Null
+        || main.ValueKind == JsonValueKind.Array && main.GetArrayLength() == 1 && IsNgsiNull(main[0]);
 
     /// <summary>Expands an attribute or type name; names that are not valid NGSI-LD names are refused.</summary>
     public static string ExpandName(JsonLdContext context, string term, string what)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(term);
-        if (term.Length == 0 || term.Length > 256 || term.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or '\'' or '=' or ';' or '(' or ')'))
+        if (term.Length == 0 || term.Length > 256 || term[0] == '@' || term.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or '"' or '\'' or '=' or ';' or '(' or ')'))
         {
             throw NgsiLdException.BadData($"'{Short(term)}' is not a valid {(what == "type" ? "entity type" : "attribute name")}.");
         }
@@ -185,7 +232,7 @@ public static class NgsiEntityReader
         return iri;
     }
 
-    private static List<JsonObject> ReadInstances(JsonElement value, JsonLdContext context, string name, int depth)
+    private static List<JsonObject> ReadInstances(JsonElement value, JsonLdContext context, string name, int depth, bool allowNull = false)
     {
         if (depth > MaxDepth)
         {
@@ -197,12 +244,12 @@ public static class NgsiEntityReader
         {
             foreach (var item in value.EnumerateArray())
             {
-                instances.Add(ReadInstance(item, context, name, depth));
+                instances.Add(ReadInstance(item, context, name, depth, allowNull));
             }
         }
         else
         {
-            instances.Add(ReadInstance(value, context, name, depth));
+            instances.Add(ReadInstance(value, context, name, depth, allowNull));
         }
 
         var datasets = new HashSet<string>(StringComparer.Ordinal);
@@ -226,8 +273,13 @@ public static class NgsiEntityReader
             || e.TryGetProperty("value", out _) || e.TryGetProperty("object", out _) || e.TryGetProperty("languageMap", out _)
             || e.TryGetProperty("vocab", out _) || e.TryGetProperty("json", out _) || e.TryGetProperty("valueList", out _) || e.TryGetProperty("objectList", out _));
 
-    private static JsonObject ReadInstance(JsonElement raw, JsonLdContext context, string name, int depth)
+    private static JsonObject ReadInstance(JsonElement raw, JsonLdContext context, string name, int depth, bool allowNull)
     {
+        if (allowNull && depth == 0 && IsNgsiNull(raw))
+        {
+            return new JsonObject { ["type"] = NgsiTerms.Property, ["@null"] = true };
+        }
+
         if (!IsAttributeObject(raw))
         {
             // Concise: a bare value is a Property (a GeoJSON geometry a GeoProperty).
@@ -268,6 +320,17 @@ public static class NgsiEntityReader
         if (!raw.TryGetProperty(required, out var main))
         {
             throw NgsiLdException.BadData($"Attribute '{name}' is a {type} without '{required}'.");
+        }
+
+        if (allowNull && depth == 0 && IsNgsiNull(main))
+        {
+            var deletion = new JsonObject { ["type"] = type, ["@null"] = true };
+            if (raw.TryGetProperty("datasetId", out var dataset) && dataset.ValueKind == JsonValueKind.String)
+            {
+                deletion["datasetId"] = dataset.GetString();
+            }
+
+            return deletion;
         }
 
         if (type != NgsiTerms.JsonProperty)

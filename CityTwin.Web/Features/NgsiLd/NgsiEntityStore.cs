@@ -23,6 +23,48 @@ public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
     /// <summary>Where an entity's scopes are kept among its attributes (the NGSI-LD term's IRI; never an attribute on output).</summary>
     public const string ScopeIri = "https://uri.etsi.org/ngsi-ld/scope";
 
+    /// <summary>Where all type IRIs of a multi-typed entity are kept (the asset's own type is the first).</summary>
+    public const string TypesIri = "https://w3id.org/citytwin/entityTypes";
+
+    /// <summary>
+    /// Loads an entity, applies <paramref name="change"/> and saves the result as one versioned write (retried when
+    /// someone else wrote in between). ResourceNotFound when the entity does not exist.
+    /// </summary>
+    public async Task<T> ModifyAsync<T>(string id, ChangeActor actor, string reason, Func<NgsiEntity, T> change, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var asset = await store.FindAsync(id, ct);
+            if (asset is null || asset.IsDecommissioned)
+            {
+                throw NgsiLdException.NotFound(id);
+            }
+
+            if (!asset.Type.IsGeneric)
+            {
+                throw new NgsiLdException(NgsiLdErrors.OperationNotSupported,
+                    $"Entities of the registry's own type {asset.Type.Name} are edited in the registry or through /api/imports for now.");
+            }
+
+            var entity = ToEntity(asset, publicOnly: false);
+            var result = change(entity);
+            var now = time.GetUtcNow();
+            try
+            {
+                await store.UpdateAsync(id, asset.Version, a => Replace(a, entity, now), new ChangeContext(actor, Operation, "NGSI-LD: " + reason), ct);
+                return result;
+            }
+            catch (AssetConcurrencyException) when (attempt < 2)
+            {
+                // Someone wrote in between: apply the operation again to the newer version.
+            }
+            catch (DomainException e)
+            {
+                throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>The entity, or null when it does not exist, is decommissioned or is not visible to the caller.</summary>
     public async Task<NgsiEntity?> FindAsync(string id, bool publicOnly, CancellationToken ct)
     {
@@ -148,12 +190,19 @@ public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
             asset.SetAttribute(ScopeIri, AttributeValue.OfNgsi(JsonSerializer.Serialize(scopes)));
         }
 
+        if (entity.Types.Count > 1 || entity.Types[0] != asset.Type.Iri)
+        {
+            asset.SetAttribute(TypesIri, AttributeValue.OfNgsi(JsonSerializer.Serialize(entity.Types)));
+        }
+
+        var stamp = NgsiEntityWriter.Instant(now);
         foreach (var (iri, instances) in entity.Attributes)
         {
             foreach (var instance in instances)
             {
-                instance["createdAt"] = NgsiEntityWriter.Instant(now);
-                instance["modifiedAt"] = NgsiEntityWriter.Instant(now);
+                // New and rewritten instances get the write time; untouched ones keep theirs.
+                instance["createdAt"] ??= stamp;
+                instance["modifiedAt"] ??= stamp;
             }
 
             asset.SetAttribute(iri, AttributeValue.OfNgsi(instances.Count == 1 ? instances[0].ToJsonString() : new JsonArray([.. instances.Select(i => i.DeepClone())]).ToJsonString()));
@@ -194,7 +243,10 @@ public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
         var scopes = asset.Attributes.TryGetValue(ScopeIri, out var scope) && scope.Type == AttributeDataType.Ngsi
             ? JsonSerializer.Deserialize<List<string>>(scope.Text!)
             : null;
-        var entity = new NgsiEntity { Id = asset.Id.Value, Types = [asset.Type.Iri], Scopes = scopes, CreatedAt = asset.CreatedAt, ModifiedAt = asset.ModifiedAt };
+        var types = asset.Attributes.TryGetValue(TypesIri, out var stored) && stored.Type == AttributeDataType.Ngsi
+            ? JsonSerializer.Deserialize<List<string>>(stored.Text!)!
+            : [asset.Type.Iri];
+        var entity = new NgsiEntity { Id = asset.Id.Value, Types = types, Scopes = scopes, CreatedAt = asset.CreatedAt, ModifiedAt = asset.ModifiedAt };
         var at = NgsiEntityWriter.Instant(asset.ModifiedAt);
         if (!asset.Type.IsGeneric)
         {
@@ -203,7 +255,7 @@ public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
 
         foreach (var (iri, value) in asset.Attributes)
         {
-            if (iri == ScopeIri || (publicOnly && asset.PublicationOf(iri) != PublicationClass.Public))
+            if (iri is ScopeIri or TypesIri || (publicOnly && asset.PublicationOf(iri) != PublicationClass.Public))
             {
                 continue;
             }

@@ -25,6 +25,14 @@ public static class NgsiLdEndpoints
         group.MapPost("/entities", CreateEntityAsync).RequireAuthorization(Policies.ApiWrite);
         group.MapGet("/entities/{id}", RetrieveEntityAsync);
         group.MapDelete("/entities/{id}", DeleteEntityAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPut("/entities/{id}", ReplaceEntityAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}", MergeEntityAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapMethods("/entities", ["PUT", "PATCH"], (Delegate)MissingEntityIdAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entities/{id}/attrs", AppendAttributesAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}/attrs", UpdateAttributesAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}/attrs/{attr}", PartialAttributeUpdateAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPut("/entities/{id}/attrs/{attr}", ReplaceAttributeAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapDelete("/entities/{id}/attrs/{attr}", DeleteAttributeAsync).RequireAuthorization(Policies.ApiWrite);
         return app;
     }
 
@@ -218,6 +226,232 @@ public static class NgsiLdEndpoints
             ? Results.NoContent()
             : throw NgsiLdException.NotFound(id);
     });
+
+    /// <summary>A path with an empty segment (<c>/entities//attrs</c>: no entity id) is BadRequestData, not a 404 of the router.</summary>
+    public static Task RejectEmptySegmentsAsync(HttpContext http, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(next);
+        return http.Request.Path.Value?.Contains("//", StringComparison.Ordinal) == true
+            ? NgsiLdHttp.WriteProblemAsync(http.Response, NgsiLdErrors.BadRequestData, "The path has an empty segment: an entity id or attribute name is missing.", StatusCodes.Status400BadRequest)
+            : next(http);
+    }
+
+    private static Task<IResult> MissingEntityIdAsync(HttpContext http) =>
+        Run(http, () => throw NgsiLdException.BadData("The entity id is missing from the path."));
+
+    /// <summary>A checked entity id from the path (BadRequestData when it is not a URI).</summary>
+    private static string EntityId(string id)
+    {
+        id = NgsiEntityStore.IdFromRoute(id);
+        return Domain.Assets.AssetId.IsValid(id, out var error) ? id : throw NgsiLdException.BadData(error);
+    }
+
+    /// <summary>A request body for an entity write: 415 first, then the JSON and its context.</summary>
+    private static async Task<NgsiLdBody?> BodyAsync(HttpContext http, ContextResolver contexts, bool mergePatch = false)
+    {
+        if (!NgsiLdHttp.IsAcceptableBody(http.Request, mergePatch))
+        {
+            return null;
+        }
+
+        var body = await NgsiLdHttp.ReadBodyAsync(http.Request, contexts, http.RequestAborted);
+        return body.Json.ValueKind == JsonValueKind.Object ? body : throw NgsiLdException.BadData("The body must be a JSON object.");
+    }
+
+    /// <summary>204 when every attribute was written, else 207 with the UpdateResult (fully qualified names, 6.3.6).</summary>
+    private static IResult Outcome(UpdateResult result) => result.Complete ? Results.NoContent()
+        : new StatusJsonResult(StatusCodes.Status207MultiStatus, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("updated");
+            result.Updated.ForEach(w.WriteStringValue);
+            w.WriteEndArray();
+            w.WriteStartArray("notUpdated");
+            foreach (var (attribute, reason) in result.NotUpdated)
+            {
+                w.WriteStartObject();
+                w.WriteString("attributeName", attribute);
+                w.WriteString("reason", reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    /// <summary>A JSON body with a status (207 results), application/json, no Link header.</summary>
+    private sealed class StatusJsonResult(int status, Action<Utf8JsonWriter> write) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = NgsiLdHttp.Json;
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                write(w);
+            }
+
+            await httpContext.Response.Body.WriteAsync(buffer.ToArray(), httpContext.RequestAborted);
+        }
+    }
+
+    /// <summary>POST /entities/{id}/attrs (5.6.3): append; <c>options=noOverwrite</c> keeps existing attributes.</summary>
+    private static Task<IResult> AppendAttributesAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities, string? options) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        var noOverwrite = (options ?? "").Split(',').Contains("noOverwrite");
+        var fragment = NgsiEntityReader.Read(body.Json, body.Context, requireId: false, requireType: false);
+        var result = await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "append attributes",
+            entity => NgsiEntityOperations.Append(entity, fragment, noOverwrite), http.RequestAborted);
+        return Outcome(result);
+    });
+
+    /// <summary>PATCH /entities/{id}/attrs (5.6.2): update existing attributes; NGSI-LD Null deletes.</summary>
+    private static Task<IResult> UpdateAttributesAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts, mergePatch: true) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        var fragment = NgsiEntityReader.Read(body.Json, body.Context, requireId: false, requireType: false, allowNull: true);
+        var result = await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "update attributes",
+            entity => NgsiEntityOperations.Update(entity, fragment), http.RequestAborted);
+        return Outcome(result);
+    });
+
+    /// <summary>PATCH /entities/{id}/attrs/{attr} (5.6.4): partial update of one attribute instance.</summary>
+    private static Task<IResult> PartialAttributeUpdateAsync(HttpContext http, string id, string attr, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts, mergePatch: true) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        var iri = NgsiEntityReader.ExpandName(body.Context, attr, attr);
+        var json = WithoutContext(body.Json);
+        var fragment = NgsiEntityReader.ReadMemberFragment(json, body.Context, attr);
+        if (fragment is null)
+        {
+            var instances = NgsiEntityReader.ReadAttribute(json, body.Context, attr, allowNull: true);
+            fragment = instances.Count == 1 ? instances[0] : throw NgsiLdException.BadData("A partial attribute update changes one instance.");
+        }
+
+        await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"update attribute {attr}",
+            entity => { NgsiEntityOperations.PartialUpdate(entity, iri, attr, fragment); return true; }, http.RequestAborted);
+        return Results.NoContent();
+    });
+
+    /// <summary>PUT /entities/{id}/attrs/{attr} (5.6.19): replace one existing attribute.</summary>
+    private static Task<IResult> ReplaceAttributeAsync(HttpContext http, string id, string attr, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        if (attr is "scope" or "id" or "type")
+        {
+            throw NgsiLdException.BadData($"'{attr}' is not an attribute that can be replaced.");
+        }
+
+        var iri = NgsiEntityReader.ExpandName(body.Context, attr, attr);
+        var instances = NgsiEntityReader.ReadAttribute(WithoutContext(body.Json), body.Context, attr);
+        await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"replace attribute {attr}",
+            entity => { NgsiEntityOperations.ReplaceAttribute(entity, iri, attr, instances); return true; }, http.RequestAborted);
+        return Results.NoContent();
+    });
+
+    /// <summary>DELETE /entities/{id}/attrs/{attr} (5.6.5): <c>datasetId</c> for one instance, <c>deleteAll=true</c> for all.</summary>
+    private static Task<IResult> DeleteAttributeAsync(HttpContext http, string id, string attr, ContextResolver contexts, NgsiEntityStore entities,
+        string? datasetId, bool? deleteAll) => Run(http, async () =>
+    {
+        id = EntityId(id);
+        var (context, _) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
+        var iri = NgsiEntityReader.ExpandName(context, attr, attr);
+        if (iri == NgsiEntityStore.ScopeIri)
+        {
+            await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "delete scope", entity =>
+            {
+                if (entity.Scopes is not { Count: > 0 })
+                {
+                    throw new NgsiLdException(NgsiLdErrors.ResourceNotFound, $"Entity '{id}' has no scope.");
+                }
+
+                entity.Scopes = null;
+                return true;
+            }, http.RequestAborted);
+            return Results.NoContent();
+        }
+
+        await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"delete attribute {attr}",
+            entity => { NgsiEntityOperations.DeleteAttribute(entity, iri, attr, datasetId, deleteAll == true); return true; }, http.RequestAborted);
+        return Results.NoContent();
+    });
+
+    /// <summary>PUT /entities/{id} (5.6.18): replace the whole entity.</summary>
+    private static Task<IResult> ReplaceEntityAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        var replacement = NgsiEntityReader.Read(body.Json, body.Context, requireId: false);
+        if (replacement.Id.Length > 0 && replacement.Id != id)
+        {
+            throw NgsiLdException.BadData($"The body's id {replacement.Id} is not the id in the path ({id}).");
+        }
+
+        await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "replace entity",
+            entity => { NgsiEntityOperations.Replace(entity, replacement); return true; }, http.RequestAborted);
+        return Results.NoContent();
+    });
+
+    /// <summary>PATCH /entities/{id} (5.6.17): merge; also application/merge-patch+json; NGSI-LD Null deletes.</summary>
+    private static Task<IResult> MergeEntityAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (await BodyAsync(http, contexts, mergePatch: true) is not { } body)
+        {
+            return UnsupportedMediaType();
+        }
+
+        id = EntityId(id);
+        var fragment = NgsiEntityReader.Read(body.Json, body.Context, requireId: false, requireType: false, allowNull: true);
+        if (fragment.Id.Length > 0 && fragment.Id != id)
+        {
+            throw NgsiLdException.BadData($"The body's id {fragment.Id} is not the id in the path ({id}).");
+        }
+
+        await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "merge entity",
+            entity => { NgsiEntityOperations.Merge(entity, fragment); return true; }, http.RequestAborted);
+        return Results.NoContent();
+    });
+
+    /// <summary>An attribute body without its @context member (the context has been read already).</summary>
+    private static JsonElement WithoutContext(JsonElement body)
+    {
+        if (!body.TryGetProperty("@context", out _))
+        {
+            return body;
+        }
+
+        var node = System.Text.Json.Nodes.JsonNode.Parse(body.GetRawText())!.AsObject();
+        node.Remove("@context");
+        using var doc = JsonDocument.Parse(node.ToJsonString());
+        return doc.RootElement.Clone();
+    }
 
     /// <summary>The attribute IRIs of an <c>attrs</c> / <c>pick</c> list, or null for all.</summary>
     private static HashSet<string>? Projection(string? list, JsonLdContext context) =>
