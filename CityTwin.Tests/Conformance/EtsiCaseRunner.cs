@@ -88,7 +88,7 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
     {
         var kw = step["kw"]!.GetValue<string>();
         var args = step["args"] as JsonObject ?? [];
-        var assign = (args["assign"] ?? step["save_as"])?.GetValue<string>();
+        var assign = (args["assign"] ?? step["save_as"] ?? args["var"] ?? args["save_as"])?.GetValue<string>();
         if (kw.StartsWith("Generate Random", StringComparison.Ordinal))
         {
             var pattern = (args["value"] ?? args["value_pattern"])!.GetValue<string>();
@@ -96,7 +96,7 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
             return;
         }
 
-        if (step["http"] is JsonObject http)
+        if ((step["http"] ?? args["http"]) is JsonObject http)
         {
             var response = await SendAsync(kw, args, http);
             _vars[assign ?? "response"] = response;
@@ -238,6 +238,43 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
                     Assert.False(string.IsNullOrEmpty(n["reason"]?.GetValue<string>()));
                 });
                 return;
+            case "Check Response Body Containing List Containing Entity Elements":
+                var elements = (await BodyAsync(args["response_body"]))!.AsArray();
+                var template = Str(args["expectation_filename"]);
+                foreach (var entityId in args["entities_ids"]!.AsArray().Select(i => Sub(i!.GetValue<string>())))
+                {
+                    var element = elements.FirstOrDefault(e => e?["id"]?.GetValue<string>() == entityId);
+                    Assert.True(element is not null, $"{entityId} in {elements.ToJsonString()}");
+                    var expectedElement = Etsi.Load(ExpectationPath(template));
+                    Etsi.ReplaceIds(expectedElement, entityId);
+                    Compare(expectedElement, element, Ignored(args), args["ignore_core_context_version"]?.GetValue<bool>() == true);
+                }
+
+                return;
+            case "Check Response Body Containing Number Of Entities":
+                var counted = await BodyAsync(args["response_body"]);
+                var items = counted is JsonArray many ? many.ToList() : [counted];
+                Assert.Equal(args["expected_length"]!.GetValue<int>(), items.Count);
+                Assert.All(items, e => Assert.Equal(Str(args["expected_entity_type"]), e?["type"]?.ToString()));
+                return;
+            case "Check Response Body Containing Entities URIS set to":
+                var listed = (await BodyAsync(args["response_body"]))!.AsArray().Select(e => e!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+                Assert.Equal(Ids(args["expected_entities_ids"]), listed);
+                return;
+            case "Check Response Body Content":
+                Compare(Etsi.Load(ExpectationPath(Str(args["expectation_filename"]))), await BodyAsync(args["response_body"]), Ignored(args));
+                return;
+            case "Check Body With Alternatives":
+                var actualBody = await BodyAsync(args["response_body"]);
+                var alternatives = args["alternatives"]!.AsArray().Select(a => Etsi.Load(ExpectationPath(a!.GetValue<string>()))).ToList();
+                Assert.True(alternatives.Any(a => JsonDiff.Compare(a, actualBody, Ignored(args)).Count == 0), actualBody?.ToJsonString());
+                return;
+            case "Dictionary Should Contain Key" or "Dictionary Should Not Contain Key":
+                var target = Str(args["target"]);
+                var dictionary = Subscript(await BodyAsync(JsonValue.Create(target[..(target.IndexOf(".json()", StringComparison.Ordinal) + 7)])),
+                    target[(target.IndexOf(".json()", StringComparison.Ordinal) + 7)..]) as JsonObject;
+                Assert.Equal(kw == "Dictionary Should Contain Key", dictionary?.ContainsKey(Str(args["key"])) == true);
+                return;
             default:
                 Assert.Fail($"Keyword '{kw}' is not ported.");
                 return;
@@ -350,6 +387,11 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
             return null;
         }
 
+        if (args["body"] is JsonObject literal)
+        {
+            return Sub(literal.ToJsonString());
+        }
+
         if (args["entities"] is JsonArray entities)
         {
             return new JsonArray([.. entities.Select(e => ((JsonNode)Var(e!.GetValue<string>())!).DeepClone())]).ToJsonString();
@@ -415,10 +457,14 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
         (_vars.TryGetValue(name.Length == 0 ? "response" : name, out var value) ? value as HttpResponseMessage : _last)
         ?? throw new InvalidOperationException($"No response named {name}.");
 
+    /// <summary>The JSON body of a named response, and a subscript after it (<c>response.json()['errors'][0]['error']</c>).</summary>
     private async Task<JsonNode?> BodyAsync(JsonNode? name)
     {
         var text = await Response(name).Content.ReadAsStringAsync();
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+        var body = text.Length == 0 ? null : JsonNode.Parse(text);
+        var reference = Str(name);
+        var at = reference.IndexOf(".json()", StringComparison.Ordinal);
+        return at >= 0 && at + ".json()".Length < reference.Length ? Subscript(body, reference[(at + ".json()".Length)..]) : body;
     }
 
     private object? Var(string reference)

@@ -9,12 +9,67 @@ namespace CityTwin.Tests.Conformance;
 public sealed class TranscribedCasesTests(EtsiBroker broker)
 {
     /// <summary>Operation numbers (first three digits of the ETSI id) run from the transcriptions.</summary>
-    public static readonly string[] Groups = ["010", "011", "012", "013", "054", "055", "056"];
+    public static readonly string[] Groups = ["019", "003", "004", "005", "006", "010", "011", "012", "013", "054", "055", "056", "057"];
+
+    /// <summary>Cases of these groups that do not pass yet, with why (docs/conformance.md lists them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["019_01_06'"] = "scopeQ (v1.5) is not evaluated yet",
+        ["019_01_06'''"] = "scopeQ (v1.5) is not evaluated yet",
+        ["019_03_05"] = "not analysed yet (query with an invalid parameter combination)",
+        ["019_08_02"] = "the entity type selection language with ';' and parentheses (multi-typed entities) is not evaluated yet",
+        ["019_08_05"] = "the entity type selection language with ';' and parentheses (multi-typed entities) is not evaluated yet",
+        ["019_11_01"] = "georel=equals on polygons compares ring start points (NetTopologySuite EqualsTopologically); not analysed yet",
+        ["019_12_02"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_12_03"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_12_04"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_12_05"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_12_06"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_12_07"] = "datasetId filtering of queries (v1.8) is not offered yet",
+        ["019_13_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_13_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_13_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_13_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_14_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_15_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_16_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_16_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_16_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_16_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_17_05"] = "pick on core members and attributes in queries: not analysed yet",
+        ["019_19_01"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_02"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_03"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_04"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_05"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_06"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_07"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_08"] = "orderBy (v1.9) is not offered yet",
+        ["019_19_09"] = "orderBy (v1.9) is not offered yet",
+        ["019_20_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_20_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_21_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_21_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_21_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_21_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_22_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_22_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_22_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_22_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_23_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_23_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_23_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_23_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_24_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_24_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_24_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+        ["019_24_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
+    };
 
     public static TheoryData<string> Ported()
     {
         var data = new TheoryData<string>();
-        foreach (var id in EtsiCaseRunner.Cases.Keys.Where(k => Groups.Contains(k[..3])).Order(StringComparer.Ordinal))
+        foreach (var id in EtsiCaseRunner.Cases.Keys.Where(k => Groups.Contains(k[..3]) && !Pending.ContainsKey(k)).Order(StringComparer.Ordinal))
         {
             data.Add(id);
         }

@@ -7,6 +7,7 @@ using CityTwin.Domain.Assets;
 using CityTwin.Domain.History;
 using CityTwin.Web.Data;
 using CityTwin.Web.Features.Interop;
+using Microsoft.EntityFrameworkCore;
 
 namespace CityTwin.Web.Features.NgsiLd;
 
@@ -16,7 +17,7 @@ namespace CityTwin.Web.Features.NgsiLd;
 /// columns as CityTwin's terms, catalogue attributes, relationships, and the attributes kept as given); writes go
 /// through <see cref="AssetStore"/>: domain rules, history naming the API key, optimistic concurrency.
 /// </summary>
-public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
+public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
     private const string Operation = "api";
 
@@ -63,6 +64,55 @@ public sealed class NgsiEntityStore(AssetStore store, TimeProvider time)
                 throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// The entities of a selection, in registry order: by type IRIs (any of them, also secondary types) and ids in
+    /// the database, the rest of the filter (<paramref name="matches"/>: idPattern, attrs, q, geo) on the entities.
+    /// Returns the page and the total count.
+    /// </summary>
+    public async Task<(List<NgsiEntity> Page, int Total)> QueryAsync(IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly,
+        Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Assets.AsNoTracking().Include(a => a.Links).Where(a => a.Status != "Decommissioned");
+        if (publicOnly)
+        {
+            query = query.Where(a => a.Publication == "Public");
+        }
+
+        if (ids is not null)
+        {
+            var list = ids.ToList();
+            query = query.Where(a => list.Contains(a.Id));
+        }
+
+        if (types is not null)
+        {
+            var list = types.ToList();
+            // Secondary types of multi-typed entities live in their attribute document.
+            query = query.Where(a => list.Contains(a.TypeIri) || a.Attributes.Contains(TypesIri));
+        }
+
+        var page = new List<NgsiEntity>();
+        var total = 0;
+        await foreach (var record in query.OrderBy(a => a.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var entity = ToEntity(AssetMapper.ToDomain(record), publicOnly);
+            if ((types is not null && !entity.Types.Any(types.Contains)) || !matches(entity))
+            {
+                continue;
+            }
+
+            if (total >= offset && page.Count < limit)
+            {
+                page.Add(entity);
+            }
+
+            total++;
+        }
+
+        return (page, total);
     }
 
     /// <summary>The entity, or null when it does not exist, is decommissioned or is not visible to the caller.</summary>

@@ -33,11 +33,14 @@ public static class NgsiLdEndpoints
         group.MapPatch("/entities/{id}/attrs/{attr}", PartialAttributeUpdateAsync).RequireAuthorization(Policies.ApiWrite);
         group.MapPut("/entities/{id}/attrs/{attr}", ReplaceAttributeAsync).RequireAuthorization(Policies.ApiWrite);
         group.MapDelete("/entities/{id}/attrs/{attr}", DeleteAttributeAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapGet("/entities", QueryEntitiesAsync);
+        group.MapPost("/entityOperations/query", QueryViaPostAsync);
+        group.MapNgsiLdBatch();
         return app;
     }
 
     /// <summary>Runs an operation, turning NGSI-LD and JSON-LD failures into ProblemDetails.</summary>
-    private static async Task<IResult> Run(HttpContext http, Func<Task<IResult>> operation)
+    internal static async Task<IResult> Run(HttpContext http, Func<Task<IResult>> operation)
     {
         try
         {
@@ -155,6 +158,187 @@ public static class NgsiLdEndpoints
 
         return new JsonBodyResult(media, linkUrl, w => NgsiEntityWriter.Write(w, entity, how));
     });
+
+    private static readonly HashSet<string> QueryParameters = new(StringComparer.Ordinal)
+    {
+        "type", "id", "idPattern", "attrs", "pick", "omit", "q", "georel", "geometry", "coordinates", "geoproperty", "geometryProperty",
+        "limit", "offset", "count", "options", "format", "lang", "local", "scopeQ", "datasetId", "csf", "join", "joinLevel",
+        "containedBy", "entityMap", "expandValues", "jsonKeys", "orderBy", "collation", "orderGeometry", "orderFrom",
+    };
+
+    /// <summary>A Query Entities selection, from the query string (GET) or a Query body (POST /entityOperations/query).</summary>
+    private sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs);
+
+    /// <summary>GET /entities (5.7.2): the entities of a selection, paged, in the negotiated representation.</summary>
+    private static Task<IResult> QueryEntitiesAsync(HttpContext http, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        var media = NgsiLdHttp.Negotiate(http.Request, geoJson: true);
+        if (media is null)
+        {
+            return NotAcceptable();
+        }
+
+        var query = http.Request.Query;
+        CheckParameters(query, QueryParameters);
+        var (context, linkUrl) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
+        string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        var selection = new Selection(Param("type"), Param("id"), Param("idPattern"), Param("q"), Param("georel"), Param("geometry"), Param("coordinates"),
+            Param("geoproperty"), Param("attrs") ?? Param("pick"));
+        return await QueryAsync(http, entities, selection, context, media, linkUrl, requireFilter: Param("local") != "true");
+    });
+
+    /// <summary>POST /entityOperations/query (5.7.2 via 6.23): the selection in a Query body.</summary>
+    private static Task<IResult> QueryViaPostAsync(HttpContext http, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        if (!NgsiLdHttp.IsAcceptableBody(http.Request, mergePatch: false))
+        {
+            return UnsupportedMediaType();
+        }
+
+        var media = NgsiLdHttp.Negotiate(http.Request, geoJson: true);
+        if (media is null)
+        {
+            return NotAcceptable();
+        }
+
+        var body = await NgsiLdHttp.ReadBodyAsync(http.Request, contexts, http.RequestAborted);
+        if (body.Json.ValueKind != JsonValueKind.Object || !body.Json.TryGetProperty("type", out var kind) || kind.GetString() != "Query")
+        {
+            throw NgsiLdException.BadData("The body of a query is an object with \"type\": \"Query\".");
+        }
+
+        string? Text(JsonElement parent, string name) => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var types = new List<string>();
+        var ids = new List<string>();
+        string? idPattern = null;
+        if (body.Json.TryGetProperty("entities", out var selectors) && selectors.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var selector in selectors.EnumerateArray())
+            {
+                if (Text(selector, "type") is { } t)
+                {
+                    types.Add(t);
+                }
+
+                if (Text(selector, "id") is { } i)
+                {
+                    ids.Add(i);
+                }
+
+                idPattern ??= Text(selector, "idPattern");
+            }
+        }
+
+        string? geoRel = null, geometry = null, coordinates = null, geoProperty = null;
+        if (body.Json.TryGetProperty("geoQ", out var geo) && geo.ValueKind == JsonValueKind.Object)
+        {
+            (geoRel, geometry, geoProperty) = (Text(geo, "georel"), Text(geo, "geometry"), Text(geo, "geoproperty"));
+            coordinates = geo.TryGetProperty("coordinates", out var c) ? (c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()) : null;
+        }
+
+        var attrs = body.Json.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Array ? string.Join(',', a.EnumerateArray().Select(x => x.GetString())) : null;
+        var selection = new Selection(types.Count > 0 ? string.Join(',', types) : null, ids.Count > 0 ? string.Join(',', ids) : null, idPattern,
+            Text(body.Json, "q"), geoRel, geometry, coordinates, geoProperty, attrs);
+        return await QueryAsync(http, entities, selection, body.Context, media, NgsiLdHttp.LinkUrl(http.Request), requireFilter: true);
+    });
+
+    private static async Task<IResult> QueryAsync(HttpContext http, NgsiEntityStore entities, Selection selection, JsonLdContext context, string media, string? linkUrl, bool requireFilter)
+    {
+        var query = http.Request.Query;
+        var options = http.RequestServices.GetRequiredService<IOptions<NgsiLdOptions>>().Value;
+        string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        if (requireFilter && selection.Types is null && selection.Attrs is null && selection.Q is null && selection.GeoRel is null && selection.Ids is null && selection.IdPattern is null)
+        {
+            throw NgsiLdException.BadData("Query Entities needs at least one of type, attrs, q, georel (or id / idPattern).");
+        }
+
+        var limit = Number(Param("limit"), "limit", options.DefaultLimit, 0, options.MaxLimit);
+        var offset = Number(Param("offset"), "offset", 0, 0, int.MaxValue);
+        var count = Param("count") switch
+        {
+            null or "false" => false,
+            "true" => true,
+            var other => throw NgsiLdException.BadData($"count must be true or false, not '{other}'."),
+        };
+        if (limit == 0 && !count)
+        {
+            throw NgsiLdException.BadData("limit=0 is only allowed with count=true.");
+        }
+
+        var types = selection.Types?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => NgsiEntityReader.ExpandName(context, t, "type")).ToHashSet(StringComparer.Ordinal);
+        var ids = selection.Ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in ids ?? [])
+        {
+            if (!Domain.Assets.AssetId.IsValid(id, out var error))
+            {
+                throw NgsiLdException.BadData(error);
+            }
+        }
+
+        System.Text.RegularExpressions.Regex? idPattern = null;
+        if (selection.IdPattern is { } pattern)
+        {
+            try
+            {
+                idPattern = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException e)
+            {
+                throw NgsiLdException.BadData($"idPattern is not a valid pattern: {e.Message}");
+            }
+        }
+
+        var q = selection.Q is null ? null : NgsiQuery.Parse(selection.Q, context);
+        var geo = NgsiGeoQuery.Parse(selection.GeoRel, selection.Geometry, selection.Coordinates,
+            selection.GeoProperty is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, selection.GeoProperty, selection.GeoProperty));
+        var how = Representation(query, context, media, linkUrl);
+        if (selection.Attrs is not null && how.Attrs is null && how.Pick is null)
+        {
+            how = how with { Attrs = Projection(selection.Attrs, context) };
+        }
+
+        var wanted = how.Attrs ?? how.Pick?.Where(p => !NgsiProjection.CoreMembers.Contains(p)).ToHashSet(StringComparer.Ordinal);
+        var (page, total) = await entities.QueryAsync(types, ids, PublicOnly(http), entity =>
+            (idPattern is null || idPattern.IsMatch(entity.Id)) &&
+            (wanted is null || wanted.Count == 0 || wanted.Any(entity.Attributes.ContainsKey)) &&
+            (q is null || q.Matches(entity)) &&
+            (geo is null || geo.Matches(entity)),
+            offset, limit, http.RequestAborted);
+        if (count)
+        {
+            http.Response.Headers["NGSILD-Results-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new JsonBodyResult(media, linkUrl, w =>
+        {
+            if (media == NgsiLdHttp.GeoJson)
+            {
+                w.WriteStartObject();
+                w.WriteString("type", "FeatureCollection");
+                w.WriteStartArray("features");
+                page.ForEach(e => NgsiEntityWriter.Write(w, e, how with { BodyContext = null }));
+                w.WriteEndArray();
+                if (how.BodyContext is not null)
+                {
+                    w.WritePropertyName("@context");
+                    how.BodyContext.WriteTo(w);
+                }
+
+                w.WriteEndObject();
+                return;
+            }
+
+            w.WriteStartArray();
+            page.ForEach(e => NgsiEntityWriter.Write(w, e, how));
+            w.WriteEndArray();
+        });
+    }
+
+    private static int Number(string? text, string name, int fallback, int min, int max) =>
+        text is null ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : throw NgsiLdException.BadData($"{name} must be a whole number from {min} to {max}, not '{text}'.");
 
     /// <summary>Unknown query parameters are InvalidRequest (6.3.2), so a typo never silently widens an answer.</summary>
     private static void CheckParameters(IQueryCollection query, HashSet<string> allowed)
@@ -281,7 +465,7 @@ public static class NgsiLdEndpoints
         });
 
     /// <summary>A JSON body with a status (207 results), application/json, no Link header.</summary>
-    private sealed class StatusJsonResult(int status, Action<Utf8JsonWriter> write) : IResult
+    internal sealed class StatusJsonResult(int status, Action<Utf8JsonWriter> write) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {

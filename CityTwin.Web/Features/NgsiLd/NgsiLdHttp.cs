@@ -149,7 +149,7 @@ public static class NgsiLdHttp
                 return new NgsiLdBody(root, contexts.CoreOnly, true);
             }
 
-            if (HasContext(root))
+            if (root.ValueKind == JsonValueKind.Object && HasContext(root))
             {
                 throw NgsiLdException.BadData("An application/json body must not carry an @context: send it in a Link header, or send application/ld+json.");
             }

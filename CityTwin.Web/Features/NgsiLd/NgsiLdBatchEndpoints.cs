@@ -1,0 +1,197 @@
+using System.Text.Json;
+using CityTwin.Web.Features.JsonLd;
+using CityTwin.Web.Features.Registry;
+using CityTwin.Web.Features.Security;
+
+namespace CityTwin.Web.Features.NgsiLd;
+
+/// <summary>
+/// Batch entity operations (5.6.7–5.6.10, 5.6.20): create, upsert, update, delete and merge under
+/// <c>/entityOperations</c>. Each entity is written on its own (one versioned write per entity, in body order); the
+/// outcome is 201/204 when all succeed, else 207 with a BatchOperationResult naming each failed entity and why.
+/// </summary>
+public static class NgsiLdBatchEndpoints
+{
+    public static RouteGroupBuilder MapNgsiLdBatch(this RouteGroupBuilder group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.MapPost("/entityOperations/create", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
+            BatchAsync(http, contexts, entities, BatchKind.Create)).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entityOperations/upsert", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
+            BatchAsync(http, contexts, entities, BatchKind.Upsert)).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entityOperations/update", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
+            BatchAsync(http, contexts, entities, BatchKind.Update)).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entityOperations/merge", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
+            BatchAsync(http, contexts, entities, BatchKind.Merge)).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entityOperations/delete", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
+            BatchAsync(http, contexts, entities, BatchKind.Delete)).RequireAuthorization(Policies.ApiWrite);
+        return group;
+    }
+
+    private enum BatchKind
+    {
+        Create,
+        Upsert,
+        Update,
+        Merge,
+        Delete,
+    }
+
+    private static Task<IResult> BatchAsync(HttpContext http, ContextResolver contexts, NgsiEntityStore entities, BatchKind kind) =>
+        NgsiLdEndpoints.Run(http, async () =>
+        {
+            if (!NgsiLdHttp.IsAcceptableBody(http.Request, mergePatch: false))
+            {
+                return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            var options = (http.Request.Query["options"].FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var body = await NgsiLdHttp.ReadBodyAsync(http.Request, contexts, http.RequestAborted);
+            if (body.Json.ValueKind != JsonValueKind.Array)
+            {
+                throw NgsiLdException.BadData("A batch operation takes a JSON array.");
+            }
+
+            if (body.Json.GetArrayLength() == 0)
+            {
+                throw NgsiLdException.BadData("The batch is empty.");
+            }
+
+            var actor = RegistryCommands.ActorOf(http.User);
+            var success = new List<string>();
+            var created = new List<string>();
+            var errors = new List<(string Id, string Type, string Detail)>();
+            foreach (var item in body.Json.EnumerateArray())
+            {
+                var id = kind == BatchKind.Delete ? item.ValueKind == JsonValueKind.String ? item.GetString()! : ""
+                    : item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var given) && given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
+                try
+                {
+                    if (kind == BatchKind.Delete)
+                    {
+                        if (!Domain.Assets.AssetId.IsValid(id, out var error))
+                        {
+                            throw NgsiLdException.BadData(error);
+                        }
+
+                        if (!await entities.DeleteAsync(id, actor, http.RequestAborted))
+                        {
+                            throw NgsiLdException.NotFound(id);
+                        }
+
+                        success.Add(id);
+                        continue;
+                    }
+
+                    var context = await EntityContextAsync(item, body, http.Request, contexts, http.RequestAborted);
+                    switch (kind)
+                    {
+                        case BatchKind.Create:
+                            await entities.CreateAsync(NgsiEntityReader.Read(item, context), actor, http.RequestAborted);
+                            created.Add(id);
+                            break;
+                        case BatchKind.Upsert:
+                            var entity = NgsiEntityReader.Read(item, context);
+                            if (await entities.FindAsync(entity.Id, publicOnly: false, http.RequestAborted) is null)
+                            {
+                                await entities.CreateAsync(entity, actor, http.RequestAborted);
+                                created.Add(id);
+                            }
+                            else if (options.Contains("update"))
+                            {
+                                await entities.ModifyAsync(entity.Id, actor, "batch upsert (update)", e => NgsiEntityOperations.Update(e, entity), http.RequestAborted);
+                            }
+                            else
+                            {
+                                await entities.ModifyAsync(entity.Id, actor, "batch upsert (replace)", e => { NgsiEntityOperations.Replace(e, entity); return true; }, http.RequestAborted);
+                            }
+
+                            break;
+                        case BatchKind.Update:
+                            var fragment = NgsiEntityReader.Read(item, context, requireType: false);
+                            var result = await entities.ModifyAsync(fragment.Id, actor, "batch update",
+                                e => NgsiEntityOperations.Append(e, fragment, options.Contains("noOverwrite")), http.RequestAborted);
+                            if (!result.Complete)
+                            {
+                                throw NgsiLdException.BadData($"Not updated: {string.Join(", ", result.NotUpdated.Select(n => n.Attribute))} ({result.NotUpdated[0].Reason})");
+                            }
+
+                            break;
+                        case BatchKind.Merge:
+                            var merge = NgsiEntityReader.Read(item, context, requireType: false, allowNull: true);
+                            await entities.ModifyAsync(merge.Id, actor, "batch merge", e => { NgsiEntityOperations.Merge(e, merge); return true; }, http.RequestAborted);
+                            break;
+                    }
+
+                    success.Add(id);
+                }
+                catch (NgsiLdException e)
+                {
+                    errors.Add((id, e.Type, e.Message));
+                }
+                catch (JsonLdException e)
+                {
+                    errors.Add((id, e.ErrorType, e.Message));
+                }
+            }
+
+            if (errors.Count == 0)
+            {
+                return kind is BatchKind.Create || (kind == BatchKind.Upsert && created.Count > 0)
+                    ? new NgsiLdEndpoints.StatusJsonResult(StatusCodes.Status201Created, w =>
+                    {
+                        w.WriteStartArray();
+                        created.ForEach(w.WriteStringValue);
+                        w.WriteEndArray();
+                    })
+                    : Results.NoContent();
+            }
+
+            var status = NgsiLdErrors.StatusOf(NgsiLdErrors.BadRequestData);
+            return new NgsiLdEndpoints.StatusJsonResult(StatusCodes.Status207MultiStatus, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("success");
+                success.ForEach(w.WriteStringValue);
+                w.WriteEndArray();
+                w.WriteStartArray("errors");
+                foreach (var (id, type, detail) in errors)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("entityId", id);
+                    w.WritePropertyName("error");
+                    NgsiLdErrors.Write(w, type, detail, NgsiLdErrors.StatusOf(type));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        });
+
+    /// <summary>
+    /// The context of one entity of a batch: its own @context with application/ld+json (required), the Link header
+    /// (or the core context) with application/json, where an @context in the entity is an error of that entity.
+    /// </summary>
+    private static async Task<JsonLdContext> EntityContextAsync(JsonElement item, NgsiLdBody body, HttpRequest request, ContextResolver contexts, CancellationToken ct)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw NgsiLdException.BadData("A batch entity is a JSON object.");
+        }
+
+        var own = item.TryGetProperty("@context", out var context);
+        if (body.LdJson)
+        {
+            return own ? await NgsiLdHttp.ResolveAsync(() => contexts.ResolveAsync(context, ct))
+                : throw NgsiLdException.BadData("With application/ld+json every entity carries its @context.");
+        }
+
+        if (own)
+        {
+            throw NgsiLdException.BadData("With application/json an entity must not carry an @context (send it in a Link header).");
+        }
+
+        return (await NgsiLdHttp.LinkContextAsync(request, contexts, ct)).Context;
+    }
+}
