@@ -14,6 +14,24 @@ public sealed class CommonResponsesTests(EtsiBroker broker)
         await Etsi.ProblemAsync(response, 503, "LdContextNotAvailable");
     }
 
+    [Fact(DisplayName = "043_01_04 Batch Entity Create")]
+    [Trait("etsi", "be-create")]
+    public async Task Etsi_043_01_04()
+    {
+        var batch = new System.Text.Json.Nodes.JsonArray(
+            Etsi.Load("entities/building-unretrievable-context.jsonld", Etsi.RandomId("Building")),
+            Etsi.Load("entities/building-unretrievable-context.jsonld", Etsi.RandomId("Building")));
+        var response = await _client.PostAsync("/ngsi-ld/v1/entityOperations/create", Etsi.Body(batch.ToJsonString(), "application/ld+json"));
+        Etsi.Status(207, response);
+        var errors = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!.AsArray();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e =>
+        {
+            Assert.Equal(Etsi.ErrorPrefix + "LdContextNotAvailable", e!["error"]!["type"]!.GetValue<string>());
+            Assert.False(string.IsNullOrEmpty(e["error"]!["title"]!.GetValue<string>()));
+        });
+    }
+
     [Fact(DisplayName = "045_01_01 Endpoint /entities/{entityId}")]
     [Trait("etsi", "e-retrieve")]
     public async Task Etsi_045_01_01()
