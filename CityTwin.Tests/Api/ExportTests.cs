@@ -194,6 +194,37 @@ public sealed class ExportTests(CityTwinAppFactory app)
         Assert.All(doc.RootElement.EnumerateArray(), e => Assert.Equal("WB", e.GetProperty("district").GetString()));
     }
 
+    /// <summary>An entity written through the NGSI-LD API (generic type, several instances, scope, two types) exports in every format.</summary>
+    [Fact]
+    public async Task Export_OfAnEntityWrittenThroughTheNgsiLdApi_IsWellFormedInEveryFormat()
+    {
+        var id = "urn:ngsi-ld:Vehicle:export-" + Guid.NewGuid().ToString("N")[..8];
+        var entity = """
+            {"id":"ID","type":["Vehicle","Car"],"scope":"/city/fleet",
+             "speed":[{"type":"Property","value":55,"datasetId":"urn:ngsi-ld:Dataset:gps"},{"type":"Property","value":54.5}],
+             "owner":{"type":"Relationship","object":"urn:ngsi-ld:Person:alice","observedAt":"2026-11-28T10:00:00Z"},
+             "note":{"type":"LanguageProperty","languageMap":{"fr":"voiture","nl":"auto"}},
+             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4,50.87]}}}
+            """.Replace("\"ID\"", "\"" + id + "\"", StringComparison.Ordinal);
+        using var content = new StringContent(entity, System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Created, (await Keyed().PostAsync("/ngsi-ld/v1/entities", content)).StatusCode);
+
+        foreach (var format in new[] { "geojson", "ngsi-ld", "keyvalues" })
+        {
+            using var doc = JsonDocument.Parse(await Keyed().GetStringAsync($"/api/exports/assets?format={format}&q=export"));
+            var all = format == "geojson" ? doc.RootElement.GetProperty("features").EnumerateArray() : doc.RootElement.EnumerateArray();
+            var exported = all.Single(e => e.GetProperty("id").GetString() == id);
+            var text = exported.GetRawText();
+            Assert.DoesNotContain("entityTypes", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("/scope", text, StringComparison.Ordinal);
+            Assert.Contains("speed", text, StringComparison.Ordinal);
+        }
+
+        var csv = await Keyed().GetStringAsync("/api/exports/assets?format=csv&q=export");
+        Assert.Contains(id, csv, StringComparison.Ordinal);
+        Assert.Contains("speed", csv, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Formats() => new(Enum.GetNames<ExportFormat>());
 
     /// <summary>

@@ -67,6 +67,12 @@ public sealed partial class ExportService
                     continue;
                 }
 
+                if (iri is NgsiLd.NgsiEntityStore.ScopeIri or NgsiLd.NgsiEntityStore.TypesIri)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
                 var (name, list) = Names.Of(iri, type);
                 w.WritePropertyName(name);
                 if (valuesOnly)
@@ -111,23 +117,58 @@ public sealed partial class ExportService
             }
         }
 
-        /// <summary>The raw "value" member of the attribute object the reader stands on; leaves the reader at its end.</summary>
+        /// <summary>
+        /// The raw value of the attribute the reader stands on ("value", else "object", "languageMap", "json", "vocab",
+        /// "valueList", "objectList"; of the first instance when several are kept, ADR 0010); leaves the reader at its end.
+        /// </summary>
         private static ReadOnlySpan<byte> ValueOf(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
         {
-            var value = ReadOnlySpan<byte>.Empty;
+            var (start, end) = ValueRange(ref reader);
+            return start < 0 ? "null"u8 : json[start..end];
+        }
+
+        private static (int Start, int End) ValueRange(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                (int, int) first = (-1, -1);
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (first.Item1 < 0 && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        first = ValueRange(ref reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                return first;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                var from = (int)reader.TokenStartIndex;
+                reader.Skip();
+                return (from, (int)reader.BytesConsumed);
+            }
+
+            (int, int) value = (-1, -1);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isValue = reader.ValueTextEquals("value"u8);
+                var isValue = reader.ValueTextEquals("value"u8) || (value.Item1 < 0 && (reader.ValueTextEquals("object"u8) || reader.ValueTextEquals("languageMap"u8) ||
+                    reader.ValueTextEquals("json"u8) || reader.ValueTextEquals("vocab"u8) || reader.ValueTextEquals("valueList"u8) || reader.ValueTextEquals("objectList"u8)));
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 if (isValue)
                 {
-                    value = json[start..(int)reader.BytesConsumed];
+                    value = (start, (int)reader.BytesConsumed);
                 }
             }
 
-            return value.IsEmpty ? "null"u8 : value;
+            return value;
         }
 
         /// <summary>The visible attributes as one compact JSON object of term → value (the CSV "attributes" column), or null if none.</summary>
@@ -156,7 +197,7 @@ public sealed partial class ExportService
                 var iri = Names.Iri(ref reader);
                 reader.Read();
                 var value = ValueOf(ref reader, json);
-                if (visibility.Visible(iri))
+                if (visibility.Visible(iri) && iri is not (NgsiLd.NgsiEntityStore.ScopeIri or NgsiLd.NgsiEntityStore.TypesIri))
                 {
                     cells[iri] = CellOf(value);
                 }
