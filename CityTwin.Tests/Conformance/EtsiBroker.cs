@@ -12,7 +12,7 @@ namespace CityTwin.Tests.Conformance;
 /// the test suite's contexts served from a local context directory (their forge.etsi.org URLs, no network), and
 /// LdContextNotAvailable answered 503 as the suite at upstream 1d442dc expects (the spec's 504 is the app's default).
 /// </summary>
-public sealed class EtsiBroker : CityTwinAppFactory
+public class EtsiBroker : CityTwinAppFactory
 {
     public const string SuiteContext = "https://forge.etsi.org/rep/cim/ngsi-ld-test-suite/-/raw/develop/resources/jsonld-contexts/ngsi-ld-test-suite-compound.jsonld";
     private const string SuiteContextBase = "https://forge.etsi.org/rep/cim/ngsi-ld-test-suite/-/raw/develop/resources/jsonld-contexts/";
@@ -63,6 +63,15 @@ public sealed class EtsiBroker : CityTwinAppFactory
 public sealed class EtsiCollection : ICollectionFixture<EtsiBroker>
 {
     public const string Name = "etsi";
+}
+
+/// <summary>A broker of its own for the discovery cases: their expected lists hold only the entities each case creates.</summary>
+public sealed class EtsiDiscoveryBroker : EtsiBroker;
+
+[CollectionDefinition(Name)]
+public sealed class EtsiDiscoveryCollection : ICollectionFixture<EtsiDiscoveryBroker>
+{
+    public const string Name = "etsi-discovery";
 }
 
 /// <summary>The suite's keywords (docs/conformance/etsi-keywords.md) as C#: requests and assertions.</summary>

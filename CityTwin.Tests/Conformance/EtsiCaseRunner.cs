@@ -238,6 +238,12 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
                     Assert.False(string.IsNullOrEmpty(n["reason"]?.GetValue<string>()));
                 });
                 return;
+            case "Check Response Body Containing EntityTypeList element" or "Check Response Body Containing AttributeList element"
+                or "Check Response Body Containing EntityType element" or "Check Response Body Containing EntityTypeInfo element"
+                or "Check Response Body Containing Attribute element":
+                var ignoreId = kw.Contains("List element", StringComparison.Ordinal) ? new List<string> { @"^root\['id'\]$" } : [];
+                Compare(Etsi.Load(DataPath(Str(args["expectation_filename"]))), await BodyAsync(args["response_body"]), ignoreId);
+                return;
             case "Check Response Body Containing List Containing Entity Elements":
                 var elements = (await BodyAsync(args["response_body"]))!.AsArray();
                 var template = Str(args["expectation_filename"]);

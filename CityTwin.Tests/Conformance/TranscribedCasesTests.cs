@@ -84,3 +84,25 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
     [MemberData(nameof(Ported))]
     public async Task Etsi(string id) => await new EtsiCaseRunner(broker.Client()).RunAsync(id);
 }
+
+/// <summary>ETSI 022–027 (discovery: /types, /attributes) from their transcriptions, on a broker of their own.</summary>
+[Collection(EtsiDiscoveryCollection.Name)]
+public sealed class TranscribedDiscoveryTests(EtsiDiscoveryBroker broker)
+{
+    public static readonly string[] Groups = ["022", "023", "024", "025", "026", "027"];
+
+    public static TheoryData<string> Ported()
+    {
+        var data = new TheoryData<string>();
+        foreach (var id in EtsiCaseRunner.Cases.Keys.Where(k => Groups.Contains(k[..3])).Order(StringComparer.Ordinal))
+        {
+            data.Add(id);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Ported))]
+    public async Task Etsi(string id) => await new EtsiCaseRunner(broker.Client()).RunAsync(id);
+}

@@ -115,6 +115,48 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         return (page, total);
     }
 
+    /// <summary>What the registry holds, for discovery (/types, /attributes): per type IRI its entity count and, per attribute IRI, its NGSI-LD types and count.</summary>
+    public sealed record Inventory(
+        Dictionary<string, (int Entities, Dictionary<string, SortedSet<string>> Attributes)> Types,
+        Dictionary<string, (int Count, SortedSet<string> AttributeTypes, SortedSet<string> TypeNames)> Attributes);
+
+    /// <summary>The inventory of every entity the caller may see (one pass over the registry).</summary>
+    public async Task<Inventory> InventoryAsync(bool publicOnly, CancellationToken ct)
+    {
+        var types = new Dictionary<string, (int, Dictionary<string, SortedSet<string>>)>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, (int, SortedSet<string>, SortedSet<string>)>(StringComparer.Ordinal);
+        var (page, _) = await QueryAsync(null, null, publicOnly, _ => true, 0, int.MaxValue, ct);
+        foreach (var entity in page)
+        {
+            foreach (var type in entity.Types)
+            {
+                var (count, byAttribute) = types.TryGetValue(type, out var known) ? known : (0, new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal));
+                foreach (var (iri, instances) in entity.Attributes)
+                {
+                    if (!byAttribute.TryGetValue(iri, out var kinds))
+                    {
+                        byAttribute[iri] = kinds = new SortedSet<string>(StringComparer.Ordinal);
+                    }
+
+                    kinds.UnionWith(instances.Select(i => i["type"]?.GetValue<string>() ?? NgsiTerms.Property));
+                }
+
+                types[type] = (count + 1, byAttribute);
+            }
+
+            foreach (var (iri, instances) in entity.Attributes)
+            {
+                var (count, kinds, typeNames) = attributes.TryGetValue(iri, out var known)
+                    ? known : (0, new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal));
+                kinds.UnionWith(instances.Select(i => i["type"]?.GetValue<string>() ?? NgsiTerms.Property));
+                typeNames.UnionWith(entity.Types);
+                attributes[iri] = (count + 1, kinds, typeNames);
+            }
+        }
+
+        return new Inventory(types, attributes);
+    }
+
     /// <summary>The entity, or null when it does not exist, is decommissioned or is not visible to the caller.</summary>
     public async Task<NgsiEntity?> FindAsync(string id, bool publicOnly, CancellationToken ct)
     {

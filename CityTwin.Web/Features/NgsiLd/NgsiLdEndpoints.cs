@@ -36,6 +36,7 @@ public static class NgsiLdEndpoints
         group.MapGet("/entities", QueryEntitiesAsync);
         group.MapPost("/entityOperations/query", QueryViaPostAsync);
         group.MapNgsiLdBatch();
+        group.MapNgsiLdDiscovery();
         return app;
     }
 
@@ -54,7 +55,7 @@ public static class NgsiLdEndpoints
         {
             return Problem(http, e.ErrorType, e.Message);
         }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (Exception e) when (e is BodyTooLargeException || (e is Microsoft.AspNetCore.Http.BadHttpRequestException bad && bad.StatusCode == StatusCodes.Status413PayloadTooLarge))
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
@@ -73,7 +74,7 @@ public static class NgsiLdEndpoints
     }
 
     /// <summary>A JSON or JSON-LD body written by <paramref name="write"/>, with the context Link header for plain JSON.</summary>
-    private sealed class JsonBodyResult(string mediaType, string? linkUrl, Action<Utf8JsonWriter> write) : IResult
+    internal sealed class JsonBodyResult(string mediaType, string? linkUrl, Action<Utf8JsonWriter> write) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {

@@ -114,10 +114,11 @@ public static class NgsiLdHttp
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(contexts);
         var ld = IsLdJson(request);
+        var bytes = await ReadLimitedAsync(request, NgsiLdEndpoints.MaxBodyBytes, ct);
         JsonDocument doc;
         try
         {
-            doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, ct);
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
@@ -157,6 +158,30 @@ public static class NgsiLdHttp
             var context = link is null ? contexts.CoreOnly : await ResolveAsync(() => contexts.ResolveUrlAsync(link, ct));
             return new NgsiLdBody(root, context, false);
         }
+    }
+
+    /// <summary>The body, at most <paramref name="limit"/> bytes (whatever the server in front enforces): larger is 413.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw new BodyTooLargeException();
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new BodyTooLargeException();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     /// <summary>The body's media type is acceptable for NGSI-LD (PATCH also takes merge-patch+json).</summary>
@@ -218,3 +243,6 @@ public static class NgsiLdHttp
         await response.Body.WriteAsync(buffer.ToArray());
     }
 }
+
+/// <summary>The request body is larger than the API accepts (answered 413 without a body).</summary>
+public sealed class BodyTooLargeException() : Exception("The request body is too large.");

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CityTwin.Domain.History;
+using CityTwin.Tests.Support;
+using CityTwin.Web.Data;
+using CityTwin.Web.Features.Registry;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityTwin.Tests.Api;
+
+/// <summary>One store: what the NGSI-LD API writes is in the registry (with history naming the key), what curators edit is on the API.</summary>
+[Collection(AppCollection.Name)]
+public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
+{
+    private HttpClient Keyed()
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CityTwinAppFactory.ApiKey);
+        return client;
+    }
+
+    private static StringContent Json(string json, string type = "application/json") =>
+        new(json, Encoding.UTF8, new MediaTypeHeaderValue(type));
+
+    [Fact]
+    public async Task AnEntityCreatedByTheApi_IsInTheRegistry_WithHistoryNamingTheApiKey()
+    {
+        var id = "urn:ngsi-ld:AirSensor:" + Guid.NewGuid().ToString("N")[..10];
+        var created = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json("""
+            {"id":"ID","type":"AirSensor","name":{"type":"Property","value":"Station Quai TAIL"},
+             "pm25":{"type":"Property","value":12.5,"unitCode":"GQ","observedAt":"2026-11-28T08:00:00Z"},
+             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.401,50.871]}}}
+            """.Replace("\"ID\"", "\"" + id + "\"", StringComparison.Ordinal).Replace("TAIL", id[^4..], StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var registry = app.Services.GetRequiredService<RegistryQueryService>();
+        var found = await registry.QueryAsync(new RegistryFilter { Text = "Quai " + id[^4..] }, new RegistrySort(), 0, 10);
+        var row = Assert.Single(found.Rows);
+        Assert.Equal(id, row.Id);
+        Assert.Equal("Station Quai " + id[^4..], row.Name);
+
+        var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync(id);
+        Assert.NotEmpty(history);
+        Assert.All(history, e => Assert.Equal(nameof(ActorKind.ApiKey), e.ActorKind));
+        Assert.All(history, e => Assert.False(string.IsNullOrEmpty(e.Actor)));
+        Assert.Contains(history, e => e.Operation == "api");
+    }
+
+    [Fact]
+    public async Task AnAssetEditedByACurator_IsReturnedChangedByTheApi()
+    {
+        var registry = app.Services.GetRequiredService<RegistryQueryService>();
+        var row = (await registry.QueryAsync(new RegistryFilter { Type = "Streetlight" }, new RegistrySort(), 0, 1)).Rows[0];
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var renamed = "Renamed by a curator " + Guid.NewGuid().ToString("N")[..6];
+        await store.UpdateAsync(row.Id, row.Version, a => a.Rename(renamed), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+
+        var response = await Keyed().GetAsync("/ngsi-ld/v1/entities/" + row.Id + "?options=keyValues");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entity = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal(row.Id, entity["id"]!.GetValue<string>());
+        Assert.Contains(entity, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) && s == renamed);
+    }
+
+    [Fact]
+    public async Task Writes_NeedAWriteKey_AndAnonymousCallersSeeOnlyPublicEntities()
+    {
+        var anonymous = app.CreateClient();
+        var write = await anonymous.PostAsync("/ngsi-ld/v1/entities", Json("""{"id":"urn:ngsi-ld:Thing:anon","type":"Thing"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+
+        var registry = app.Services.GetRequiredService<RegistryQueryService>();
+        var internalAsset = (await registry.QueryAsync(new RegistryFilter { Publication = "Internal" }, new RegistrySort(), 0, 1)).Rows[0];
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/ngsi-ld/v1/entities/" + internalAsset.Id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Keyed().GetAsync("/ngsi-ld/v1/entities/" + internalAsset.Id)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"urn:ngsi-ld:T:1\",\"type\":\"T\",", "InvalidRequest")]
+    [InlineData("{\"id\":\"not a uri\",\"type\":\"T\"}", "BadRequestData")]
+    [InlineData("{\"id\":\"urn:ngsi-ld:T:2\",\"type\":\"T\",\"a\":{\"type\":\"Property\"}}", "BadRequestData")]
+    [InlineData("{\"id\":\"urn:ngsi-ld:T:3\",\"type\":\"T\",\"g\":{\"type\":\"GeoProperty\",\"value\":{\"type\":\"GeometryCollection\",\"geometries\":[]}}}", "BadRequestData")]
+    [InlineData("{\"id\":\"urn:ngsi-ld:T:4\",\"type\":\"T\",\"<script>\":{\"type\":\"Property\",\"value\":1}}", "BadRequestData")]
+    public async Task BadEntities_GetTheSpecsErrorNamingTheProblem_AndNothingIsWritten(string body, string error)
+    {
+        var response = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("https://uri.etsi.org/ngsi-ld/errors/" + error, problem["type"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]!.GetValue<string>()));
+        var id = JsonNode.Parse(body.EndsWith(',') ? body[..^1] + "}" : body)?["id"]?.GetValue<string>();
+        if (id is not null && CityTwin.Domain.Assets.AssetId.IsValid(id, out _))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await Keyed().GetAsync("/ngsi-ld/v1/entities/" + id)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimit_Is413_AndDeepNesting_IsInvalidRequest()
+    {
+        var huge = new string('x', 9 * 1024 * 1024);
+        var big = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"urn:ngsi-ld:T:big\",\"type\":\"T\",\"a\":\"" + huge + "\"}"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200);
+        var nested = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"urn:ngsi-ld:T:deep\",\"type\":\"T\",\"x\":" + deep + "}"));
+        Assert.Equal(HttpStatusCode.BadRequest, nested.StatusCode);
+    }
+}
