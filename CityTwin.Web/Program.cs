@@ -40,6 +40,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportMappingStore>();
     builder.Services.AddSingleton<CityTwin.Web.Features.NgsiLd.NgsiEntityStore>();
+    CityTwin.Web.Features.Api.OpenApiRegistration.AddCityTwinOpenApi(builder.Services);
 
     var app = builder.Build();
 
@@ -73,6 +74,7 @@ try
     app.MapExportEndpoints();
     CityTwin.Web.Features.Import.ImportEndpoints.MapImportEndpoints(app);
     CityTwin.Web.Features.NgsiLd.NgsiLdEndpoints.MapNgsiLdEndpoints(app);
+    app.MapOpenApi(CityTwin.Web.Features.Api.OpenApiRegistration.DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
     app.MapGet("/error", () => Results.Problem("Something went wrong on our side. It has been logged.", statusCode: 500)).ExcludeFromDescription();
     app.MapRazorComponents<App>()
         .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // our CSP already says frame-ancestors 'none'

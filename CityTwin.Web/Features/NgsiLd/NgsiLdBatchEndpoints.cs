@@ -16,15 +16,20 @@ public static class NgsiLdBatchEndpoints
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapPost("/entityOperations/create", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Create)).RequireAuthorization(Policies.ApiWrite);
+            BatchAsync(http, contexts, entities, BatchKind.Create)).RequireAuthorization(Policies.ApiWrite)
+            .Doc("Batch Create (5.6.7): 201 with the created ids, 207 BatchOperationResult", true, 201, 207);
         group.MapPost("/entityOperations/upsert", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Upsert)).RequireAuthorization(Policies.ApiWrite);
+            BatchAsync(http, contexts, entities, BatchKind.Upsert)).RequireAuthorization(Policies.ApiWrite)
+            .Doc("Batch Upsert (5.6.8): options=replace|update", true, 201, 207);
         group.MapPost("/entityOperations/update", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Update)).RequireAuthorization(Policies.ApiWrite);
+            BatchAsync(http, contexts, entities, BatchKind.Update)).RequireAuthorization(Policies.ApiWrite)
+            .Doc("Batch Update (5.6.9): options=noOverwrite", true, 204, 207);
         group.MapPost("/entityOperations/merge", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Merge)).RequireAuthorization(Policies.ApiWrite);
+            BatchAsync(http, contexts, entities, BatchKind.Merge)).RequireAuthorization(Policies.ApiWrite)
+            .Doc("Batch Merge (5.6.20)", true, 204, 207);
         group.MapPost("/entityOperations/delete", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Delete)).RequireAuthorization(Policies.ApiWrite);
+            BatchAsync(http, contexts, entities, BatchKind.Delete)).RequireAuthorization(Policies.ApiWrite)
+            .Doc("Batch Delete (5.6.10): an array of ids", true, 204, 207);
         return group;
     }
 

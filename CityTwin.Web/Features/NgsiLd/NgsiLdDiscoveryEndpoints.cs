@@ -16,10 +16,10 @@ public static class NgsiLdDiscoveryEndpoints
     public static RouteGroupBuilder MapNgsiLdDiscovery(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapGet("/types", TypesAsync);
-        group.MapGet("/types/{type}", TypeAsync);
-        group.MapGet("/attributes", AttributesAsync);
-        group.MapGet("/attributes/{attr}", AttributeAsync);
+        group.MapGet("/types", TypesAsync).Doc("Retrieve available entity types (5.7.5, 5.7.6): details=true for EntityType objects", false, 200);
+        group.MapGet("/types/{type}", TypeAsync).Doc("Details of an entity type (5.7.7): EntityTypeInfo", false, 200);
+        group.MapGet("/attributes", AttributesAsync).Doc("Available attributes (5.7.8, 5.7.9): details=true for Attribute objects", false, 200);
+        group.MapGet("/attributes/{attr}", AttributeAsync).Doc("Details of an attribute (5.7.10)", false, 200);
         return group;
     }
 

@@ -22,22 +22,39 @@ public static class NgsiLdEndpoints
     public static IEndpointRouteBuilder MapNgsiLdEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Base).WithTags("NGSI-LD").DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        group.MapPost("/entities", CreateEntityAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapGet("/entities/{id}", RetrieveEntityAsync);
-        group.MapDelete("/entities/{id}", DeleteEntityAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPut("/entities/{id}", ReplaceEntityAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPatch("/entities/{id}", MergeEntityAsync).RequireAuthorization(Policies.ApiWrite);
+        group.MapPost("/entities", CreateEntityAsync).Doc("Create Entity (5.6.1): 201 with Location; 409 AlreadyExists", true, 201).RequireAuthorization(Policies.ApiWrite);
+        group.MapGet("/entities/{id}", RetrieveEntityAsync).Doc("Retrieve Entity (5.7.1): attrs, pick, omit, options/format, lang, geometryProperty; application/json, application/ld+json or application/geo+json", false, 200);
+        group.MapDelete("/entities/{id}", DeleteEntityAsync).Doc("Delete Entity (5.6.6): the asset is decommissioned (kept with its history)", false, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapPut("/entities/{id}", ReplaceEntityAsync).Doc("Replace Entity (5.6.18)", true, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}", MergeEntityAsync).Doc("Merge Entity (5.6.17); also application/merge-patch+json; NGSI-LD Null deletes", true, 204).RequireAuthorization(Policies.ApiWrite);
         group.MapMethods("/entities", ["PUT", "PATCH"], (Delegate)MissingEntityIdAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPost("/entities/{id}/attrs", AppendAttributesAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPatch("/entities/{id}/attrs", UpdateAttributesAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPatch("/entities/{id}/attrs/{attr}", PartialAttributeUpdateAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapPut("/entities/{id}/attrs/{attr}", ReplaceAttributeAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapDelete("/entities/{id}/attrs/{attr}", DeleteAttributeAsync).RequireAuthorization(Policies.ApiWrite);
-        group.MapGet("/entities", QueryEntitiesAsync);
-        group.MapPost("/entityOperations/query", QueryViaPostAsync);
+        group.MapPost("/entities/{id}/attrs", AppendAttributesAsync).Doc("Append Entity Attributes (5.6.3); options=noOverwrite; 207 UpdateResult", true, 204, 207).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}/attrs", UpdateAttributesAsync).Doc("Update Entity Attributes (5.6.2); 207 UpdateResult", true, 204, 207).RequireAuthorization(Policies.ApiWrite);
+        group.MapPatch("/entities/{id}/attrs/{attr}", PartialAttributeUpdateAsync).Doc("Partial Attribute Update (5.6.4)", true, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapPut("/entities/{id}/attrs/{attr}", ReplaceAttributeAsync).Doc("Replace Entity Attribute (5.6.19)", true, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapDelete("/entities/{id}/attrs/{attr}", DeleteAttributeAsync).Doc("Delete Entity Attribute (5.6.5); datasetId, deleteAll", false, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapGet("/entities", QueryEntitiesAsync).Doc("Query Entities (5.7.2): type, id, idPattern, attrs/pick/omit, q, georel+geometry+coordinates+geoproperty, limit, offset, count (NGSILD-Results-Count)", false, 200);
+        group.MapPost("/entityOperations/query", QueryViaPostAsync).Doc("Query Entities via POST (6.23): a Query body", true, 200);
         group.MapNgsiLdBatch();
         group.MapNgsiLdDiscovery();
         return app;
+    }
+
+    /// <summary>OpenAPI description of an NGSI-LD operation: summary, JSON / JSON-LD body, statuses and ProblemDetails errors.</summary>
+    internal static RouteHandlerBuilder Doc(this RouteHandlerBuilder endpoint, string summary, bool body, params int[] statuses)
+    {
+        endpoint.WithSummary(summary);
+        if (body)
+        {
+            endpoint.Accepts<JsonElement>(NgsiLdHttp.LdJson, NgsiLdHttp.Json);
+        }
+
+        foreach (var status in statuses)
+        {
+            endpoint.Produces(status);
+        }
+
+        return endpoint.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>Runs an operation, turning NGSI-LD and JSON-LD failures into ProblemDetails.</summary>
