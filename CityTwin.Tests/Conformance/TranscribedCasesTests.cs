@@ -17,11 +17,6 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
     /// <summary>Cases of these groups that do not pass yet, with why (docs/conformance.md lists them).</summary>
     public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["019_01_06'"] = "scopeQ (v1.5) is not evaluated yet",
-        ["019_01_06'''"] = "scopeQ (v1.5) is not evaluated yet",
-        ["019_03_05"] = "not analysed yet (query with an invalid parameter combination)",
-        ["019_08_02"] = "the entity type selection language with ';' and parentheses (multi-typed entities) is not evaluated yet",
-        ["019_08_05"] = "the entity type selection language with ';' and parentheses (multi-typed entities) is not evaluated yet",
         ["019_11_01"] = "georel=equals on polygons compares ring start points (NetTopologySuite EqualsTopologically); not analysed yet",
         ["019_12_02"] = "datasetId filtering of queries (v1.8) is not offered yet",
         ["019_12_03"] = "datasetId filtering of queries (v1.8) is not offered yet",
@@ -39,7 +34,6 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
         ["019_16_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
         ["019_16_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
         ["019_16_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_17_05"] = "pick on core members and attributes in queries: not analysed yet",
         ["019_19_01"] = "orderBy (v1.9) is not offered yet",
         ["019_19_02"] = "orderBy (v1.9) is not offered yet",
         ["019_19_03"] = "orderBy (v1.9) is not offered yet",

@@ -185,7 +185,10 @@ public static class NgsiLdEndpoints
     };
 
     /// <summary>A Query Entities selection, from the query string (GET) or a Query body (POST /entityOperations/query).</summary>
-    private sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs);
+    private sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs)
+    {
+        public string? ScopeQ { get; init; }
+    }
 
     /// <summary>GET /entities (5.7.2): the entities of a selection, paged, in the negotiated representation.</summary>
     private static Task<IResult> QueryEntitiesAsync(HttpContext http, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
@@ -201,7 +204,7 @@ public static class NgsiLdEndpoints
         var (context, linkUrl) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
         string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
         var selection = new Selection(Param("type"), Param("id"), Param("idPattern"), Param("q"), Param("georel"), Param("geometry"), Param("coordinates"),
-            Param("geoproperty"), Param("attrs") ?? Param("pick"));
+            Param("geoproperty"), Param("attrs") ?? Param("pick")) { ScopeQ = Param("scopeQ") };
         return await QueryAsync(http, entities, selection, context, media, linkUrl, requireFilter: Param("local") != "true");
     });
 
@@ -265,9 +268,9 @@ public static class NgsiLdEndpoints
         var query = http.Request.Query;
         var options = http.RequestServices.GetRequiredService<IOptions<NgsiLdOptions>>().Value;
         string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
-        if (requireFilter && selection.Types is null && selection.Attrs is null && selection.Q is null && selection.GeoRel is null && selection.Ids is null && selection.IdPattern is null)
+        if (requireFilter && selection.Types is null && selection.Attrs is null && selection.Q is null && selection.GeoRel is null)
         {
-            throw NgsiLdException.BadData("Query Entities needs at least one of type, attrs, q, georel (or id / idPattern).");
+            throw NgsiLdException.BadData("Query Entities needs at least one of type, attrs, q or georel.");
         }
 
         var limit = Number(Param("limit"), "limit", options.DefaultLimit, 0, options.MaxLimit);
@@ -283,8 +286,10 @@ public static class NgsiLdEndpoints
             throw NgsiLdException.BadData("limit=0 is only allowed with count=true.");
         }
 
-        var types = selection.Types?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => NgsiEntityReader.ExpandName(context, t, "type")).ToHashSet(StringComparer.Ordinal);
+        var typeLanguage = selection.Types is null ? null : NgsiSelectionLanguage.Parse(selection.Types, "type");
+        var typeIris = typeLanguage?.Atoms.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => NgsiEntityReader.ExpandName(context, t, "type"), StringComparer.Ordinal);
+        var types = typeIris?.Values.ToHashSet(StringComparer.Ordinal);
+        var scopes = selection.ScopeQ is null ? null : NgsiSelectionLanguage.Parse(selection.ScopeQ, "scopeQ");
         var ids = selection.Ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         foreach (var id in ids ?? [])
         {
@@ -316,10 +321,11 @@ public static class NgsiLdEndpoints
             how = how with { Attrs = Projection(selection.Attrs, context) };
         }
 
-        var wanted = how.Attrs ?? how.Pick?.Where(p => !NgsiProjection.CoreMembers.Contains(p)).ToHashSet(StringComparer.Ordinal);
         var (page, total) = await entities.QueryAsync(types, ids, PublicOnly(http), entity =>
+            (typeLanguage is null || typeLanguage.Matches(t => entity.Types.Contains(typeIris![t]))) &&
+            (scopes is null || scopes.Matches(pattern => entity.Scopes?.Any(scope => NgsiSelectionLanguage.ScopeMatches(scope, pattern)) == true)) &&
             (idPattern is null || idPattern.IsMatch(entity.Id)) &&
-            (wanted is null || wanted.Count == 0 || wanted.Any(entity.Attributes.ContainsKey)) &&
+            Selects(entity, how) &&
             (q is null || q.Matches(entity)) &&
             (geo is null || geo.Matches(entity)),
             offset, limit, http.RequestAborted);
