@@ -15,21 +15,21 @@ public static class NgsiLdBatchEndpoints
     public static RouteGroupBuilder MapNgsiLdBatch(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapPost("/entityOperations/create", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Create)).RequireAuthorization(Policies.ApiWrite)
-            .Doc("Batch Create (5.6.7): 201 with the created ids, 207 BatchOperationResult", true, 201, 207);
-        group.MapPost("/entityOperations/upsert", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Upsert)).RequireAuthorization(Policies.ApiWrite)
-            .Doc("Batch Upsert (5.6.8): options=replace|update", true, 201, 207);
-        group.MapPost("/entityOperations/update", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Update)).RequireAuthorization(Policies.ApiWrite)
-            .Doc("Batch Update (5.6.9): options=noOverwrite", true, 204, 207);
-        group.MapPost("/entityOperations/merge", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Merge)).RequireAuthorization(Policies.ApiWrite)
-            .Doc("Batch Merge (5.6.20)", true, 204, 207);
-        group.MapPost("/entityOperations/delete", (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) =>
-            BatchAsync(http, contexts, entities, BatchKind.Delete)).RequireAuthorization(Policies.ApiWrite)
-            .Doc("Batch Delete (5.6.10): an array of ids", true, 204, 207);
+        foreach (var (kind, summary, success) in new[]
+        {
+            (BatchKind.Create, "Batch Create (5.6.7): 201 with the created ids, 207 BatchOperationResult", 201),
+            (BatchKind.Upsert, "Batch Upsert (5.6.8): options=replace|update", 201),
+            (BatchKind.Update, "Batch Update (5.6.9): options=noOverwrite", 204),
+            (BatchKind.Merge, "Batch Merge (5.6.20)", 204),
+            (BatchKind.Delete, "Batch Delete (5.6.10): an array of ids", 204),
+        })
+        {
+            group.MapPost("/entityOperations/" + kind.ToString().ToLowerInvariant(),
+                    (HttpContext http, ContextResolver contexts, NgsiEntityStore entities) => BatchAsync(http, contexts, entities, kind))
+                .RequireAuthorization(Policies.ApiWrite)
+                .Doc(summary, true, success, 207);
+        }
+
         return group;
     }
 
