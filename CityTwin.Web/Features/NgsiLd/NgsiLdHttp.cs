@@ -105,9 +105,10 @@ public static class NgsiLdHttp
     }
 
     /// <summary>
-    /// Reads a request body: the media type must be JSON or JSON-LD (merge-patch for PATCH), else 415 (returned as
-    /// null with <paramref name="status"/>); malformed or empty JSON is InvalidRequest; plain JSON must not carry
-    /// @context, JSON-LD must carry it and no Link header (BadRequestData).
+    /// Reads a request body whose media type the caller has checked (<see cref="IsAcceptableBody"/>, 415 otherwise):
+    /// larger than the limit is 413, malformed or empty JSON is InvalidRequest; a plain-JSON object must not carry an
+    /// @context, a JSON-LD object must carry one and come without a Link header (BadRequestData). Arrays (batches) are
+    /// checked entity by entity by the caller.
     /// </summary>
     public static async Task<NgsiLdBody> ReadBodyAsync(HttpRequest request, ContextResolver contexts, CancellationToken ct)
     {
