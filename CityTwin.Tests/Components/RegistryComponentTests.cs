@@ -52,10 +52,13 @@ public sealed class RegistryComponentTests : ComponentTestContext
         var page = Render<AssetEditPage>(p => p.Add(x => x.Id, "urn:ngsi-ld:Tree:form-1"));
         page.WaitForElement("#f-replacementCost");
 
-        page.Find("#f-replacementCost").Change("-5");
+        // The fields validate as the curator types (debounced); leaving a field commits at once.
+        page.Find("#f-replacementCost").Input("-5");
+        page.Find("#f-replacementCost").Blur();
         page.WaitForAssertion(() => Assert.Contains("The replacement cost cannot be negative.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(3));
 
-        page.Find("#f-attr-trunkDiameter, #f-attr-https---w3id-org-citytwin-trunkDiameter").Change("9000");
+        page.Find("#f-attr-trunkDiameter, #f-attr-https---w3id-org-citytwin-trunkDiameter").Input("9000");
+        page.Find("#f-attr-trunkDiameter, #f-attr-https---w3id-org-citytwin-trunkDiameter").Blur();
         page.WaitForAssertion(() => Assert.Contains("between 0 and 600", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(3));
 
         page.Find("#f-save").Click();
@@ -70,8 +73,10 @@ public sealed class RegistryComponentTests : ComponentTestContext
         Render<MudPopoverProvider>();
         var page = Render<AssetEditPage>(p => p.Add(x => x.Id, "urn:ngsi-ld:Tree:form-1"));
         page.WaitForElement("#f-name");
-        page.Find("#f-name").Change("");
-        page.Find("#f-inspectedOn").Change("");
+        page.Find("#f-name").Input("");
+        page.Find("#f-name").Blur();
+        page.Find("#f-inspectedOn").Input("");
+        page.Find("#f-inspectedOn").Blur();
         page.Find("#f-save").Click();
 
         page.WaitForAssertion(() =>
