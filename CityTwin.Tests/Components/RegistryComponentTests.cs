@@ -52,7 +52,7 @@ public sealed class RegistryComponentTests : ComponentTestContext
         var page = Render<AssetEditPage>(p => p.Add(x => x.Id, "urn:ngsi-ld:Tree:form-1"));
         page.WaitForElement("#f-replacementCost");
 
-        // The fields validate as the curator types (debounced); leaving a field commits at once.
+        // The fields take each input at once and validate as the curator types.
         page.Find("#f-replacementCost").Input("-5");
         page.Find("#f-replacementCost").Blur();
         page.WaitForAssertion(() => Assert.Contains("The replacement cost cannot be negative.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(3));
