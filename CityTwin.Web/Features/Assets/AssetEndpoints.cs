@@ -42,8 +42,7 @@ public static class AssetEndpoints
             return TypedResults.Problem($"limit must be between 1 and {AssetQueryService.MaxLimit}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid limit");
         }
 
-        var staff = context.User.IsInRole(Roles.Administrator) || context.User.IsInRole(Roles.Curator) || context.User.IsInRole(Roles.DecisionMaker)
-            || context.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write");
+        var staff = context.User.SeesInternalData();
         var rows = await assets.SearchAsync(new AssetSearch(bounds, q, type, PublicOnly: !staff, Limit: limit ?? 1000), context.RequestAborted);
         return TypedResults.Content(ToFeatureCollection(rows), "application/geo+json");
     }

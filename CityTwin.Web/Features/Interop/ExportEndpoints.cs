@@ -30,9 +30,7 @@ public static class ExportEndpoints
         }
 
         var filter = RegistryFilter.FromQuery(k => query.TryGetValue(k, out var v) ? v.ToString() : null);
-        var user = context.User;
-        var staff = user.IsInRole(Roles.Administrator) || user.IsInRole(Roles.Curator) || user.IsInRole(Roles.DecisionMaker) ||
-                    user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write");
+        var staff = context.User.SeesInternalData();
         var contextUrl = $"{context.Request.Scheme}://{context.Request.Host}{CityTwinContext.Path}";
         var request = new ExportRequest(filter, format, PublicOnly: !staff, contextUrl, Bom: query["bom"] is { Count: > 0 } b && b.ToString() is "1" or "true");
         var (contentType, extension) = ExportService.MediaOf(format);

@@ -61,13 +61,7 @@ public sealed partial class ExportService
                 var iri = Names.Iri(ref reader);
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
-                if (!visibility.Visible(iri))
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                if (iri is NgsiLd.NgsiEntityStore.ScopeIri or NgsiLd.NgsiEntityStore.TypesIri)
+                if (!visibility.Visible(iri) || NgsiLd.NgsiEntityStore.IsReserved(iri))
                 {
                     reader.Skip();
                     continue;
@@ -197,7 +191,7 @@ public sealed partial class ExportService
                 var iri = Names.Iri(ref reader);
                 reader.Read();
                 var value = ValueOf(ref reader, json);
-                if (visibility.Visible(iri) && iri is not (NgsiLd.NgsiEntityStore.ScopeIri or NgsiLd.NgsiEntityStore.TypesIri))
+                if (visibility.Visible(iri) && !NgsiLd.NgsiEntityStore.IsReserved(iri))
                 {
                     cells[iri] = CellOf(value);
                 }

@@ -52,6 +52,12 @@ public static class NgsiTerms
         Property, Relationship, GeoProperty, LanguageProperty, VocabProperty, JsonProperty, ListProperty, ListRelationship,
     };
 
+    /// <summary>The GeoJSON geometry types a GeoProperty may hold (every RFC 7946 type but GeometryCollection).</summary>
+    public static readonly IReadOnlySet<string> GeometryTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+    };
+
     /// <summary>Members of an attribute instance that are not sub-attributes (kept under their keyword names).</summary>
     public static readonly IReadOnlySet<string> Members = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -79,11 +85,6 @@ public static class NgsiTerms
 public static class NgsiEntityReader
 {
     private const int MaxDepth = 8;
-
-    private static readonly HashSet<string> GeometryTypes = new(StringComparer.Ordinal)
-    {
-        "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
-    };
 
     /// <summary>Reads a whole entity; <paramref name="requireId"/> false for fragments (append, merge).</summary>
     /// <summary>
@@ -371,6 +372,8 @@ public static class NgsiEntityReader
                     continue;
                 case "createdAt" or "modifiedAt" or "deletedAt" or "instanceId":
                     continue; // system members: set by the broker, never taken from the caller
+                case "@context":
+                    continue; // an attribute body's own context, already applied by the caller
             }
 
             var iri = ExpandName(context, member.Name, member.Name);
@@ -443,7 +446,7 @@ public static class NgsiEntityReader
     /// <summary>A GeoJSON geometry object of a type NGSI-LD allows, with coordinates.</summary>
     public static bool IsGeometry(JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String &&
-        GeometryTypes.Contains(t.GetString()!) && e.TryGetProperty("coordinates", out var c) && c.ValueKind == JsonValueKind.Array;
+        NgsiTerms.GeometryTypes.Contains(t.GetString()!) && e.TryGetProperty("coordinates", out var c) && c.ValueKind == JsonValueKind.Array;
 
     private static bool IsDateTime(string s) =>
         s.Contains('T', StringComparison.Ordinal) && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);

@@ -27,6 +27,9 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     /// <summary>Where all type IRIs of a multi-typed entity are kept (the asset's own type is the first).</summary>
     public const string TypesIri = "https://w3id.org/citytwin/entityTypes";
 
+    /// <summary>Keys of the attribute document that hold entity members (scope, types), never shown as attributes.</summary>
+    public static bool IsReserved(string iri) => iri is ScopeIri or TypesIri;
+
     /// <summary>
     /// Loads an entity, applies <paramref name="change"/> and saves the result as one versioned write (retried when
     /// someone else wrote in between). ResourceNotFound when the entity does not exist.
@@ -347,7 +350,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
         foreach (var (iri, value) in asset.Attributes)
         {
-            if (iri is ScopeIri or TypesIri || (publicOnly && asset.PublicationOf(iri) != PublicationClass.Public))
+            if (IsReserved(iri) || (publicOnly && asset.PublicationOf(iri) != PublicationClass.Public))
             {
                 continue;
             }

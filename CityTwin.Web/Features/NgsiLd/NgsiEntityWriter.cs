@@ -363,7 +363,7 @@ public static class NgsiEntityWriter
 
     private static bool IsGeometry(JsonNode? value) =>
         value is JsonObject o && o["type"] is JsonValue t && t.TryGetValue<string>(out var name) &&
-        name is "Point" or "LineString" or "Polygon" or "MultiPoint" or "MultiLineString" or "MultiPolygon" && o["coordinates"] is JsonArray;
+        NgsiTerms.GeometryTypes.Contains(name) && o["coordinates"] is JsonArray;
 
     /// <summary>The simplified (keyValues) form of one instance (4.5.4).</summary>
     private static void WriteSimplified(Utf8JsonWriter w, JsonObject instance)

@@ -143,7 +143,7 @@ public static class NgsiLdBatchEndpoints
             if (errors.Count == 0)
             {
                 return kind is BatchKind.Create || (kind == BatchKind.Upsert && created.Count > 0)
-                    ? new NgsiLdEndpoints.StatusJsonResult(StatusCodes.Status201Created, w =>
+                    ? NgsiLdEndpoints.JsonBodyResult.Plain(StatusCodes.Status201Created, w =>
                     {
                         w.WriteStartArray();
                         created.ForEach(w.WriteStringValue);
@@ -153,7 +153,7 @@ public static class NgsiLdBatchEndpoints
             }
 
             var status = NgsiLdErrors.StatusOf(NgsiLdErrors.BadRequestData);
-            return new NgsiLdEndpoints.StatusJsonResult(StatusCodes.Status207MultiStatus, w =>
+            return NgsiLdEndpoints.JsonBodyResult.Plain(StatusCodes.Status207MultiStatus, w =>
             {
                 w.WriteStartObject();
                 w.WriteStartArray("success");

@@ -24,7 +24,7 @@ public static class NgsiLdDiscoveryEndpoints
     }
 
     private static bool PublicOnly(HttpContext http) =>
-        !(http.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write") || Roles.All.Any(http.User.IsInRole));
+        !http.User.SeesInternalData();
 
     private static bool Details(HttpContext http) => http.Request.Query["details"].FirstOrDefault() switch
     {

@@ -91,14 +91,17 @@ public static class NgsiLdEndpoints
     }
 
     /// <summary>A JSON or JSON-LD body written by <paramref name="write"/>, with the context Link header for plain JSON.</summary>
-    internal sealed class JsonBodyResult(string mediaType, string? linkUrl, Action<Utf8JsonWriter> write) : IResult
+    internal sealed class JsonBodyResult(string mediaType, string? linkUrl, Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK, bool withLink = true) : IResult
     {
+        /// <summary>A plain JSON body without a context Link (201 id lists, 207 results).</summary>
+        public static JsonBodyResult Plain(int status, Action<Utf8JsonWriter> write) => new(NgsiLdHttp.Json, null, write, status, withLink: false);
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
+            response.StatusCode = status;
             response.ContentType = mediaType;
-            if (mediaType == NgsiLdHttp.Json)
+            if (withLink && mediaType == NgsiLdHttp.Json)
             {
                 response.Headers.Link = NgsiLdHttp.LinkHeader(linkUrl ?? Interop.CityTwinContext.CoreContext);
             }
@@ -116,7 +119,7 @@ public static class NgsiLdEndpoints
 
     /// <summary>Staff and write keys see every entity; anonymous callers and read keys see public entities and attributes.</summary>
     private static bool PublicOnly(HttpContext http) =>
-        !(http.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write") || Roles.All.Any(http.User.IsInRole));
+        !http.User.SeesInternalData();
 
     private static IResult UnsupportedMediaType() => Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
 
@@ -160,11 +163,7 @@ public static class NgsiLdEndpoints
         }
 
         CheckParameters(http.Request.Query, RetrieveParameters);
-        id = NgsiEntityStore.IdFromRoute(id);
-        if (!Domain.Assets.AssetId.IsValid(id, out var error))
-        {
-            throw NgsiLdException.BadData(error);
-        }
+        id = EntityId(id);
 
         var (context, linkUrl) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
         var how = Representation(http.Request.Query, context, media, linkUrl);
@@ -424,12 +423,7 @@ public static class NgsiLdEndpoints
     /// <summary>DELETE /entities/{id} (5.6.6): 204.</summary>
     private static Task<IResult> DeleteEntityAsync(HttpContext http, string id, NgsiEntityStore entities) => Run(http, async () =>
     {
-        id = NgsiEntityStore.IdFromRoute(id);
-        if (!Domain.Assets.AssetId.IsValid(id, out var error))
-        {
-            throw NgsiLdException.BadData(error);
-        }
-
+        id = EntityId(id);
         return await entities.DeleteAsync(id, RegistryCommands.ActorOf(http.User), http.RequestAborted)
             ? Results.NoContent()
             : throw NgsiLdException.NotFound(id);
@@ -469,7 +463,7 @@ public static class NgsiLdEndpoints
 
     /// <summary>204 when every attribute was written, else 207 with the UpdateResult (fully qualified names, 6.3.6).</summary>
     private static IResult Outcome(UpdateResult result) => result.Complete ? Results.NoContent()
-        : new StatusJsonResult(StatusCodes.Status207MultiStatus, w =>
+        : JsonBodyResult.Plain(StatusCodes.Status207MultiStatus, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("updated");
@@ -487,23 +481,6 @@ public static class NgsiLdEndpoints
             w.WriteEndArray();
             w.WriteEndObject();
         });
-
-    /// <summary>A JSON body with a status (207 results), application/json, no Link header.</summary>
-    internal sealed class StatusJsonResult(int status, Action<Utf8JsonWriter> write) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            httpContext.Response.ContentType = NgsiLdHttp.Json;
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                write(w);
-            }
-
-            await httpContext.Response.Body.WriteAsync(buffer.ToArray(), httpContext.RequestAborted);
-        }
-    }
 
     /// <summary>POST /entities/{id}/attrs (5.6.3): append; <c>options=noOverwrite</c> keeps existing attributes.</summary>
     private static Task<IResult> AppendAttributesAsync(HttpContext http, string id, ContextResolver contexts, NgsiEntityStore entities, string? options) => Run(http, async () =>
@@ -546,7 +523,7 @@ public static class NgsiLdEndpoints
 
         id = EntityId(id);
         var iri = NgsiEntityReader.ExpandName(body.Context, attr, attr);
-        var json = WithoutContext(body.Json);
+        var json = body.Json;
         var fragment = NgsiEntityReader.ReadMemberFragment(json, body.Context, attr);
         if (fragment is null)
         {
@@ -574,7 +551,7 @@ public static class NgsiLdEndpoints
         }
 
         var iri = NgsiEntityReader.ExpandName(body.Context, attr, attr);
-        var instances = NgsiEntityReader.ReadAttribute(WithoutContext(body.Json), body.Context, attr);
+        var instances = NgsiEntityReader.ReadAttribute(body.Json, body.Context, attr);
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"replace attribute {attr}",
             entity => { NgsiEntityOperations.ReplaceAttribute(entity, iri, attr, instances); return true; }, http.RequestAborted);
         return Results.NoContent();
@@ -646,20 +623,6 @@ public static class NgsiLdEndpoints
             entity => { NgsiEntityOperations.Merge(entity, fragment); return true; }, http.RequestAborted);
         return Results.NoContent();
     });
-
-    /// <summary>An attribute body without its @context member (the context has been read already).</summary>
-    private static JsonElement WithoutContext(JsonElement body)
-    {
-        if (!body.TryGetProperty("@context", out _))
-        {
-            return body;
-        }
-
-        var node = System.Text.Json.Nodes.JsonNode.Parse(body.GetRawText())!.AsObject();
-        node.Remove("@context");
-        using var doc = JsonDocument.Parse(node.ToJsonString());
-        return doc.RootElement.Clone();
-    }
 
     /// <summary>The attribute IRIs of an <c>attrs</c> / <c>pick</c> list, or null for all.</summary>
     private static HashSet<string>? Projection(string? list, JsonLdContext context) =>

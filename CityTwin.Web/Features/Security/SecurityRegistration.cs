@@ -107,5 +107,12 @@ public static class SecurityRegistration
 
     public static string ActorName(this ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
+    /// <summary>
+    /// Staff (any role) and write-scope API keys see internal data; anonymous callers (citizens) and read-only keys
+    /// see what is published only. One rule for the asset search, exports and the NGSI-LD API.
+    /// </summary>
+    public static bool SeesInternalData(this ClaimsPrincipal user) =>
+        Roles.All.Any(user.IsInRole) || user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "write");
+
     public static string? UserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 }
