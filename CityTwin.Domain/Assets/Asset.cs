@@ -299,7 +299,7 @@ public sealed class Asset
         }
 
         var definition = Type.FindAttribute(iri);
-        if (definition is { Kind: AttributeKind.Relationship })
+        if (definition is { Kind: AttributeKind.Relationship } && value.Type != AttributeDataType.Ngsi)
         {
             throw new DomainException(definition.Term, $"{definition.Label} is a relationship; link it to an asset instead.");
         }

@@ -32,6 +32,14 @@ public sealed record AttributeDefinition(
     /// <summary>Checks a value against this definition; throws a <see cref="DomainException"/> naming the attribute.</summary>
     public void Validate(AttributeValue value)
     {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Type == AttributeDataType.Ngsi)
+        {
+            // A whole NGSI-LD attribute (several instances, sub-attributes, a typed literal): the API checks its values
+            // against this definition before it keeps it whole.
+            return;
+        }
+
         var compatible = DataType switch
         {
             AttributeDataType.Number => value.Type is AttributeDataType.Number or AttributeDataType.Integer,

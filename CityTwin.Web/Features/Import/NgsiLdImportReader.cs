@@ -311,7 +311,8 @@ public sealed class NgsiLdImportReader(ContextResolver contexts, SdmSchemas sche
         _ => false,
     };
 
-    private static string FormatAddress(JsonElement address)
+    /// <summary>A Smart Data Models PostalAddress object as one line of text (street, postcode and locality, region, country).</summary>
+    internal static string FormatAddress(JsonElement address)
     {
         string? Part(string name) => address.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         var locality = string.Join(' ', new[] { Part("postalCode"), Part("addressLocality") }.Where(p => !string.IsNullOrWhiteSpace(p)));

@@ -172,6 +172,7 @@ public static class NgsiEntityOperations
     /// <summary>Delete Entity Attribute (5.6.5): the default instance, one datasetId, or all instances.</summary>
     public static void DeleteAttribute(NgsiEntity target, string iri, string name, string? datasetId, bool deleteAll)
     {
+        NgsiCatalogueMapping.EnsureDeletable(target, iri, name);
         if (!target.Attributes.TryGetValue(iri, out var existing))
         {
             throw new NgsiLdException(NgsiLdErrors.ResourceNotFound, $"Entity '{target.Id}' has no attribute '{name}'.");
@@ -267,6 +268,12 @@ public static class NgsiEntityOperations
         foreach (var (iri, instances) in replacement.Attributes)
         {
             target.Attributes[iri] = [.. instances.Select(i => previous.TryGetValue(iri, out var old) && IndexOf(old, DatasetOf(i)) is var at and >= 0 ? Stamped(i, old[at]) : i)];
+        }
+
+        // The registry's lifecycle attributes are curated in the registry: a replacement that does not mention them keeps them.
+        foreach (var iri in NgsiCatalogueMapping.RegistryOwned.Where(i => previous.ContainsKey(i) && !target.Attributes.ContainsKey(i)))
+        {
+            target.Attributes[iri] = previous[iri];
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,12 +41,6 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             if (asset is null || asset.IsDecommissioned)
             {
                 throw NgsiLdException.NotFound(id);
-            }
-
-            if (!asset.Type.IsGeneric)
-            {
-                throw new NgsiLdException(NgsiLdErrors.OperationNotSupported,
-                    $"Entities of the registry's own type {asset.Type.Name} are edited in the registry or through /api/imports for now.");
             }
 
             var entity = ToEntity(asset, publicOnly: false);
@@ -226,20 +219,8 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     }
 
     /// <summary>The catalogue type of the entity's first type IRI, else a generic type.</summary>
-    private static AssetType TypeOf(NgsiEntity entity)
-    {
-        var iri = entity.Types[0];
-        var type = AssetTypeCatalog.All.FirstOrDefault(t => t.Iri == iri) ?? AssetType.Generic(iri);
-        if (!type.IsGeneric)
-        {
-            // Writes of catalogue types map NGSI-LD attributes onto lifecycle columns and checked attributes; until
-            // that mapping lands here, such entities come in through /api/imports (issue #5, next step).
-            throw new NgsiLdException(NgsiLdErrors.OperationNotSupported,
-                $"Entities of the registry's own type {type.Name} are written through /api/imports for now; the NGSI-LD API writes other types.");
-        }
-
-        return type;
-    }
+    private static AssetType TypeOf(NgsiEntity entity) =>
+        AssetTypeCatalog.All.FirstOrDefault(t => t.Iri == entity.Types[0]) ?? AssetType.Generic(entity.Types[0]);
 
     /// <summary>A display name for the registry list: a name attribute if the entity has one, else the type and the id's last part.</summary>
     private static string DisplayName(NgsiEntity entity, AssetType type)
@@ -253,9 +234,11 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             }
         }
 
-        var local = entity.Id[(entity.Id.LastIndexOf(':') + 1)..];
-        return Clip($"{type.Label} {local}");
+        return FallbackName(entity.Id, type);
     }
+
+    /// <summary>The name an asset gets when its entity has none: the type and the id's last part.</summary>
+    private static string FallbackName(string id, AssetType type) => Clip($"{type.Label} {id[(id.LastIndexOf(':') + 1)..]}");
 
     private static string Clip(string s)
     {
@@ -291,6 +274,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         }
 
         var stamp = NgsiEntityWriter.Instant(now);
+        var lifecycle = asset.Type.IsGeneric ? null : NgsiCatalogueMapping.StartDraft(asset);
         foreach (var (iri, instances) in entity.Attributes)
         {
             foreach (var instance in instances)
@@ -300,8 +284,18 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
                 instance["modifiedAt"] ??= stamp;
             }
 
+            if (lifecycle is not null && NgsiCatalogueMapping.TryTake(lifecycle, asset, iri, instances))
+            {
+                continue;
+            }
+
             asset.SetAttribute(iri, AttributeValue.OfNgsi(instances.Count == 1 ? instances[0].ToJsonString() : new JsonArray([.. instances.Select(i => i.DeepClone())]).ToJsonString()));
             Project(asset, iri, instances);
+        }
+
+        if (lifecycle is not null)
+        {
+            NgsiCatalogueMapping.Finish(lifecycle, asset, now);
         }
     }
 
@@ -355,7 +349,14 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
                 continue;
             }
 
-            entity.Attributes[iri] = value.Type == AttributeDataType.Ngsi ? Instances(value.Text!) : [Typed(value, asset.Type.FindAttribute(iri)?.IsList == true, at)];
+            if (value.Type != AttributeDataType.Ngsi)
+            {
+                entity.Attributes[iri] = [Typed(value, asset.Type.FindAttribute(iri)?.IsList == true, at)];
+            }
+            else if (Instances(value.Text!) is var kept && Agrees(asset, iri, kept))
+            {
+                entity.Attributes[iri] = kept;
+            }
         }
 
         foreach (var group in asset.Relationships.GroupBy(r => r.Iri))
@@ -398,27 +399,53 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
     private static JsonObject Typed(AttributeValue value, bool list, string at)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            AssetMapper.WriteValue(w, value);
-        }
-
-        var node = JsonNode.Parse(buffer.WrittenSpan);
-        if (list && node is not JsonArray)
-        {
-            node = new JsonArray(node);
-        }
-
-        var instance = new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = node };
-        if (value.UnitCode is { } unit)
-        {
-            instance["unitCode"] = unit;
-        }
-
+        var instance = NgsiCatalogueMapping.Render(value, list);
         instance["createdAt"] = at;
         instance["modifiedAt"] = at;
         return instance;
+    }
+
+    /// <summary>
+    /// Whether an attribute kept whole still agrees with the registry's fields it was projected onto (location,
+    /// relationship targets, name, description, address): after a curator's edit in the UI the field wins.
+    /// </summary>
+    private static bool Agrees(Asset asset, string iri, List<JsonObject> kept)
+    {
+        if (kept.Count == 0)
+        {
+            return false;
+        }
+
+        if (iri == NgsiTerms.Location && kept.Find(i => i["datasetId"] is null) is { } located && located["type"]?.GetValue<string>() == NgsiTerms.GeoProperty)
+        {
+            try
+            {
+                // The registry keeps coordinates to 7 decimals (1 cm): compare as it writes them.
+                return located["value"] is JsonObject g && asset.Geometry is { } geometry && GeoJson.Write(GeoJson.Read(g.ToJsonString())) == GeoJson.Write(geometry);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        if (kept.Exists(i => i["type"]?.GetValue<string>() == NgsiTerms.Relationship))
+        {
+            var targets = kept.Where(i => i["type"]?.GetValue<string>() == NgsiTerms.Relationship)
+                .SelectMany(i => i["object"] is JsonArray many ? many.Select(t => t!.GetValue<string>()) : [i["object"]!.GetValue<string>()])
+                .ToHashSet(StringComparer.Ordinal);
+            return targets.SetEquals(asset.Relationships.Where(r => r.Iri == iri).Select(r => r.Target.Value));
+        }
+
+        if (asset.Type.IsGeneric)
+        {
+            return true;
+        }
+
+        return iri == NgsiCatalogueMapping.NameIri ? NgsiCatalogueMapping.Projection("name", kept) == asset.Name
+            : iri == NgsiCatalogueMapping.DescriptionIri ? NgsiCatalogueMapping.Projection("description", kept) == asset.Description
+            : iri == NgsiCatalogueMapping.AddressIri ? NgsiCatalogueMapping.Projection("address", kept) == asset.Address
+            : true;
     }
 
     /// <summary>The lifecycle columns of a catalogue asset as Properties named by CityTwin's terms (as the export writes them).</summary>
@@ -434,7 +461,11 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
         static JsonNode? Date(DateOnly? d) => d is { } day ? JsonValue.Create(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : null;
 
-        Add("name", asset.Name);
+        if (asset.Name != FallbackName(asset.Id.Value, asset.Type))
+        {
+            Add("name", asset.Name);
+        }
+
         Add("description", asset.Description);
         Add("address", asset.Address is { } address ? new JsonObject { ["streetAddress"] = address } : null);
         Add("lifecycleStatus", asset.Status.ToString());

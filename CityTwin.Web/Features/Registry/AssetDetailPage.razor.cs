@@ -55,6 +55,7 @@ public sealed partial class AssetDetailPage
     {
         null => null,
         { Number: { } n } => n.ToString("0.###", CultureInfo.InvariantCulture) + (definition.UnitLabel is { } u ? " " + u : ""),
+        { Type: AttributeDataType.Ngsi } => AssetForm.KeptText(value),
         _ => value.ToString(),
     };
 

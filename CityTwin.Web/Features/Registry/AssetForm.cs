@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CityTwin.Domain;
 using CityTwin.Domain.Assets;
 using CityTwin.Domain.Geography;
@@ -34,6 +36,12 @@ public sealed class AssetForm
     }
 
     public bool HasNonPointGeometry { get; private set; }
+
+    /// <summary>
+    /// Attributes kept whole from the NGSI-LD API (sub-attributes, several instances…): the field shows their value;
+    /// left as it is, the attribute is kept as it is; edited, it becomes the registry's plain value.
+    /// </summary>
+    private Dictionary<string, string?> Kept { get; } = new(StringComparer.Ordinal);
 
     public static AssetForm New(AssetType type)
     {
@@ -79,6 +87,11 @@ public sealed class AssetForm
             else
             {
                 f[AttributePrefix + def.Iri] = asset.Attributes.TryGetValue(def.Iri, out var v) ? Text(v) : null;
+                if (v is { Type: AttributeDataType.Ngsi })
+                {
+                    f.Kept[AttributePrefix + def.Iri] = f[AttributePrefix + def.Iri];
+                }
+
                 f[PublicationPrefix + def.Iri] = asset.AttributePublication.TryGetValue(def.Iri, out var p) ? p.ToString() : null;
             }
         }
@@ -92,6 +105,11 @@ public sealed class AssetForm
         foreach (var (k, v) in Values)
         {
             copy.Values[k] = v;
+        }
+
+        foreach (var (k, v) in Kept)
+        {
+            copy.Kept[k] = v;
         }
 
         return copy;
@@ -138,6 +156,11 @@ public sealed class AssetForm
 
     private void Check(string key, string? value)
     {
+        if (Kept.TryGetValue(key, out var kept) && kept == value)
+        {
+            return;
+        }
+
         switch (key)
         {
             case "name":
@@ -248,7 +271,11 @@ public sealed class AssetForm
                 continue;
             }
 
-            asset.SetAttribute(def.Iri, ParseAttribute(def, this[AttributePrefix + def.Iri]));
+            if (!(Kept.TryGetValue(AttributePrefix + def.Iri, out var kept) && kept == this[AttributePrefix + def.Iri]))
+            {
+                asset.SetAttribute(def.Iri, ParseAttribute(def, this[AttributePrefix + def.Iri]));
+            }
+
             if (this[PublicationPrefix + def.Iri] is { } publication)
             {
                 asset.PublishAttribute(def.Iri, Enum.Parse<PublicationClass>(publication));
@@ -281,7 +308,37 @@ public sealed class AssetForm
         };
     }
 
-    private static string? Text(AttributeValue v) => v.Number is { } n ? n.ToString("0.######", CultureInfo.InvariantCulture) : v.ToString();
+    private static string? Text(AttributeValue v) => v.Number is { } n ? n.ToString("0.######", CultureInfo.InvariantCulture)
+        : v.Type == AttributeDataType.Ngsi ? KeptText(v) : v.ToString();
+
+    /// <summary>The value of an attribute kept whole (its default instance's value, list items joined), as text.</summary>
+    public static string KeptText(AttributeValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        try
+        {
+            var node = JsonNode.Parse(value.Text ?? "null");
+            var instance = node is JsonArray many
+                ? many.OfType<JsonObject>().FirstOrDefault(i => i["datasetId"] is null) ?? many.FirstOrDefault() as JsonObject
+                : node as JsonObject;
+            var main = instance?["value"] ?? instance?["object"] ?? instance?["valueList"] ?? instance?["languageMap"] ?? instance?["vocab"] ?? instance?["json"];
+            return Plain(main) ?? value.Text ?? "";
+        }
+        catch (JsonException)
+        {
+            return value.Text ?? "";
+        }
+
+        static string? Plain(JsonNode? n) => n switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v => v.ToJsonString(),
+            JsonObject o when o["@value"] is { } literal => Plain(literal),
+            JsonArray a => string.Join(", ", a.Select(Plain)),
+            null => null,
+            _ => n.ToJsonString(),
+        };
+    }
 
     private static string? Invariant(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 
