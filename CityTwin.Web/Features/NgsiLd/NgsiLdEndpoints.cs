@@ -37,6 +37,7 @@ public static class NgsiLdEndpoints
         group.MapPost("/entityOperations/query", QueryViaPostAsync).Doc("Query Entities via POST (6.23): a Query body", true, 200);
         group.MapNgsiLdBatch();
         group.MapNgsiLdDiscovery();
+        group.MapNgsiLdTemporal();
         return app;
     }
 
@@ -118,12 +119,12 @@ public static class NgsiLdEndpoints
     }
 
     /// <summary>Staff and write keys see every entity; anonymous callers and read keys see public entities and attributes.</summary>
-    private static bool PublicOnly(HttpContext http) =>
+    internal static bool PublicOnly(HttpContext http) =>
         !http.User.SeesInternalData();
 
-    private static IResult UnsupportedMediaType() => Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+    internal static IResult UnsupportedMediaType() => Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
 
-    private static IResult NotAcceptable() => Results.Text(
+    internal static IResult NotAcceptable() => Results.Text(
         $"Available representations: {NgsiLdHttp.Json}, {NgsiLdHttp.LdJson}, {NgsiLdHttp.GeoJson} (entities only).", "text/plain", statusCode: StatusCodes.Status406NotAcceptable);
 
     /// <summary>POST /entities (5.6.1): 201, empty body, Location of the new entity.</summary>
@@ -184,7 +185,7 @@ public static class NgsiLdEndpoints
     };
 
     /// <summary>A Query Entities selection, from the query string (GET) or a Query body (POST /entityOperations/query).</summary>
-    private sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs)
+    internal sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs)
     {
         public string? ScopeQ { get; init; }
     }
@@ -227,11 +228,18 @@ public static class NgsiLdEndpoints
             throw NgsiLdException.BadData("The body of a query is an object with \"type\": \"Query\".");
         }
 
+        var selection = SelectionOf(body.Json);
+        return await QueryAsync(http, entities, selection, body.Context, media, NgsiLdHttp.LinkUrl(http.Request), requireFilter: true);
+    });
+
+    /// <summary>The selection of a Query body (6.23): entities (type, id, idPattern), attrs, q, geoQ.</summary>
+    internal static Selection SelectionOf(JsonElement body)
+    {
         string? Text(JsonElement parent, string name) => parent.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var types = new List<string>();
         var ids = new List<string>();
         string? idPattern = null;
-        if (body.Json.TryGetProperty("entities", out var selectors) && selectors.ValueKind == JsonValueKind.Array)
+        if (body.TryGetProperty("entities", out var selectors) && selectors.ValueKind == JsonValueKind.Array)
         {
             foreach (var selector in selectors.EnumerateArray())
             {
@@ -250,17 +258,16 @@ public static class NgsiLdEndpoints
         }
 
         string? geoRel = null, geometry = null, coordinates = null, geoProperty = null;
-        if (body.Json.TryGetProperty("geoQ", out var geo) && geo.ValueKind == JsonValueKind.Object)
+        if (body.TryGetProperty("geoQ", out var geo) && geo.ValueKind == JsonValueKind.Object)
         {
             (geoRel, geometry, geoProperty) = (Text(geo, "georel"), Text(geo, "geometry"), Text(geo, "geoproperty"));
             coordinates = geo.TryGetProperty("coordinates", out var c) ? (c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()) : null;
         }
 
-        var attrs = body.Json.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Array ? string.Join(',', a.EnumerateArray().Select(x => x.GetString())) : null;
-        var selection = new Selection(types.Count > 0 ? string.Join(',', types) : null, ids.Count > 0 ? string.Join(',', ids) : null, idPattern,
-            Text(body.Json, "q"), geoRel, geometry, coordinates, geoProperty, attrs);
-        return await QueryAsync(http, entities, selection, body.Context, media, NgsiLdHttp.LinkUrl(http.Request), requireFilter: true);
-    });
+        var attrs = body.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Array ? string.Join(',', a.EnumerateArray().Select(x => x.GetString())) : null;
+        return new Selection(types.Count > 0 ? string.Join(',', types) : null, ids.Count > 0 ? string.Join(',', ids) : null, idPattern,
+            Text(body, "q"), geoRel, geometry, coordinates, geoProperty, attrs);
+    }
 
     private static async Task<IResult> QueryAsync(HttpContext http, NgsiEntityStore entities, Selection selection, JsonLdContext context, string media, string? linkUrl, bool requireFilter)
     {
@@ -285,48 +292,14 @@ public static class NgsiLdEndpoints
             throw NgsiLdException.BadData("limit=0 is only allowed with count=true.");
         }
 
-        var typeLanguage = selection.Types is null ? null : NgsiSelectionLanguage.Parse(selection.Types, "type");
-        var typeIris = typeLanguage?.Atoms.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => NgsiEntityReader.ExpandName(context, t, "type"), StringComparer.Ordinal);
-        var types = typeIris?.Values.ToHashSet(StringComparer.Ordinal);
-        var scopes = selection.ScopeQ is null ? null : NgsiSelectionLanguage.Parse(selection.ScopeQ, "scopeQ");
-        var ids = selection.Ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        foreach (var id in ids ?? [])
-        {
-            if (!Domain.Assets.AssetId.IsValid(id, out var error))
-            {
-                throw NgsiLdException.BadData(error);
-            }
-        }
-
-        System.Text.RegularExpressions.Regex? idPattern = null;
-        if (selection.IdPattern is { } pattern)
-        {
-            try
-            {
-                idPattern = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException e)
-            {
-                throw NgsiLdException.BadData($"idPattern is not a valid pattern: {e.Message}");
-            }
-        }
-
-        var q = selection.Q is null ? null : NgsiQuery.Parse(selection.Q, context);
-        var geo = NgsiGeoQuery.Parse(selection.GeoRel, selection.Geometry, selection.Coordinates,
-            selection.GeoProperty is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, selection.GeoProperty, selection.GeoProperty));
         var how = Representation(query, context, media, linkUrl);
         if (selection.Attrs is not null && how.Attrs is null && how.Pick is null)
         {
             how = how with { Attrs = Projection(selection.Attrs, context) };
         }
 
-        var (page, total) = await entities.QueryAsync(types, ids, PublicOnly(http), entity =>
-            (typeLanguage is null || typeLanguage.Matches(t => entity.Types.Contains(typeIris![t]))) &&
-            (scopes is null || scopes.Matches(pattern => entity.Scopes?.Any(scope => NgsiSelectionLanguage.ScopeMatches(scope, pattern)) == true)) &&
-            (idPattern is null || idPattern.IsMatch(entity.Id)) &&
-            Selects(entity, how) &&
-            (q is null || q.Matches(entity)) &&
-            (geo is null || geo.Matches(entity)),
+        var filter = Filter(selection, context);
+        var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
             offset, limit, http.RequestAborted);
         if (count)
         {
@@ -358,13 +331,56 @@ public static class NgsiLdEndpoints
         });
     }
 
-    private static int Number(string? text, string name, int fallback, int min, int max) =>
+    /// <summary>The entities a selection names: type IRIs and ids for the database, the rest as a predicate on entities.</summary>
+    internal sealed record EntityFilter(HashSet<string>? Types, HashSet<string>? Ids, Func<NgsiEntity, bool> Matches);
+
+    /// <summary>Parses a selection (type language, id, idPattern, q, geo-query, scopeQ) into an <see cref="EntityFilter"/>.</summary>
+    internal static EntityFilter Filter(Selection selection, JsonLdContext context)
+    {
+        var typeLanguage = selection.Types is null ? null : NgsiSelectionLanguage.Parse(selection.Types, "type");
+        var typeIris = typeLanguage?.Atoms.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => NgsiEntityReader.ExpandName(context, t, "type"), StringComparer.Ordinal);
+        var types = typeIris?.Values.ToHashSet(StringComparer.Ordinal);
+        var scopes = selection.ScopeQ is null ? null : NgsiSelectionLanguage.Parse(selection.ScopeQ, "scopeQ");
+        var ids = selection.Ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in ids ?? [])
+        {
+            if (!Domain.Assets.AssetId.IsValid(id, out var error))
+            {
+                throw NgsiLdException.BadData(error);
+            }
+        }
+
+        System.Text.RegularExpressions.Regex? idPattern = null;
+        if (selection.IdPattern is { } pattern)
+        {
+            try
+            {
+                idPattern = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException e)
+            {
+                throw NgsiLdException.BadData($"idPattern is not a valid pattern: {e.Message}");
+            }
+        }
+
+        var q = selection.Q is null ? null : NgsiQuery.Parse(selection.Q, context);
+        var geo = NgsiGeoQuery.Parse(selection.GeoRel, selection.Geometry, selection.Coordinates,
+            selection.GeoProperty is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, selection.GeoProperty, selection.GeoProperty));
+        return new EntityFilter(types, ids, entity =>
+            (typeLanguage is null || typeLanguage.Matches(t => entity.Types.Contains(typeIris![t]))) &&
+            (scopes is null || scopes.Matches(pattern => entity.Scopes?.Any(scope => NgsiSelectionLanguage.ScopeMatches(scope, pattern)) == true)) &&
+            (idPattern is null || idPattern.IsMatch(entity.Id)) &&
+            (q is null || q.Matches(entity)) &&
+            (geo is null || geo.Matches(entity)));
+    }
+
+    internal static int Number(string? text, string name, int fallback, int min, int max) =>
         text is null ? fallback
         : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
         : throw NgsiLdException.BadData($"{name} must be a whole number from {min} to {max}, not '{text}'.");
 
     /// <summary>Unknown query parameters are InvalidRequest (6.3.2), so a typo never silently widens an answer.</summary>
-    private static void CheckParameters(IQueryCollection query, HashSet<string> allowed)
+    internal static void CheckParameters(IQueryCollection query, HashSet<string> allowed)
     {
         foreach (var name in query.Keys)
         {
@@ -443,7 +459,7 @@ public static class NgsiLdEndpoints
         Run(http, () => throw NgsiLdException.BadData("The entity id is missing from the path."));
 
     /// <summary>A checked entity id from the path (BadRequestData when it is not a URI).</summary>
-    private static string EntityId(string id)
+    internal static string EntityId(string id)
     {
         id = NgsiEntityStore.IdFromRoute(id);
         return Domain.Assets.AssetId.IsValid(id, out var error) ? id : throw NgsiLdException.BadData(error);
@@ -625,7 +641,7 @@ public static class NgsiLdEndpoints
     });
 
     /// <summary>The attribute IRIs of an <c>attrs</c> / <c>pick</c> list, or null for all.</summary>
-    private static HashSet<string>? Projection(string? list, JsonLdContext context) =>
+    internal static HashSet<string>? Projection(string? list, JsonLdContext context) =>
         string.IsNullOrWhiteSpace(list) ? null
             : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(a => NgsiEntityReader.ExpandName(context, a, a)).ToHashSet(StringComparer.Ordinal);

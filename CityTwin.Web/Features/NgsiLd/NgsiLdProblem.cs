@@ -84,6 +84,9 @@ public sealed class NgsiLdOptions
     public int DefaultLimit { get; set; } = 20;
 
     public int MaxLimit { get; set; } = 1000;
+
+    /// <summary>The most instances per attribute in a temporal answer; more make it partial (206 with Content-Range, 6.3.10).</summary>
+    public int TemporalLimit { get; set; } = 10_000;
 }
 
 /// <summary>Checks <see cref="NgsiLdOptions"/> at start-up (ADR 0005): one line naming the setting.</summary>
@@ -102,6 +105,12 @@ public sealed class NgsiLdOptionsValidator : Microsoft.Extensions.Options.IValid
         {
             return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
                 $"{NgsiLdOptions.Section}: MaxLimit must be 1–10000 and DefaultLimit 1–MaxLimit (got {options.DefaultLimit} / {options.MaxLimit}).");
+        }
+
+        if (options.TemporalLimit is < 1 or > 1_000_000)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"{NgsiLdOptions.Section}:TemporalLimit must be 1–1000000 (got {options.TemporalLimit}).");
         }
 
         return Microsoft.Extensions.Options.ValidateOptionsResult.Success;
