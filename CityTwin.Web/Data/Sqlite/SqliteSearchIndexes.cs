@@ -8,6 +8,14 @@ namespace CityTwin.Web.Data.Sqlite;
 internal static class SqliteSearchIndexes
 {
     public const string RTreeTable = "AssetBounds";
+
+    /// <summary>
+    /// Entities with several types keep the others in their attribute document (NgsiEntityStore.TypesIri): a partial
+    /// index finds those few rows without scanning documents. Queries must use exactly this condition to use it.
+    /// </summary>
+    public const string MultiTypedCondition = "instr(a.Attributes, 'https://w3id.org/citytwin/entityTypes') > 0";
+
+    public const string CreateMultiTypedIndex = "CREATE INDEX IX_Assets_MultiTyped ON Assets (Seq) WHERE instr(Attributes, 'https://w3id.org/citytwin/entityTypes') > 0;";
     public const string TextTable = "AssetText";
 
     private const string BoundsInsertTrigger = """

@@ -5,6 +5,8 @@ using CityTwin.Domain;
 using CityTwin.Domain.Assets;
 using CityTwin.Domain.History;
 using CityTwin.Web.Data;
+using CityTwin.Web.Data.Records;
+using CityTwin.Web.Data.Sqlite;
 using CityTwin.Web.Features.Interop;
 using Microsoft.EntityFrameworkCore;
 
@@ -68,31 +70,13 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     /// Returns the page and the total count.
     /// </summary>
     public async Task<(List<NgsiEntity> Page, int Total)> QueryAsync(IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly,
-        Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct)
+        Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct, NgsiQuery? q = null, NgsiGeoQuery? geo = null, bool total = true)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Assets.AsNoTracking().Include(a => a.Links).Where(a => a.Status != "Decommissioned");
-        if (publicOnly)
-        {
-            query = query.Where(a => a.Publication == "Public");
-        }
-
-        if (ids is not null)
-        {
-            var list = ids.ToList();
-            query = query.Where(a => list.Contains(a.Id));
-        }
-
-        if (types is not null)
-        {
-            var list = types.ToList();
-            // Secondary types of multi-typed entities live in their attribute document.
-            query = query.Where(a => list.Contains(a.TypeIri) || a.Attributes.Contains(TypesIri));
-        }
-
         var page = new List<NgsiEntity>();
-        var total = 0;
-        await foreach (var record in query.OrderBy(a => a.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        var count = 0;
+        var wanted = (long)offset + limit;
+        await foreach (var record in Candidates(db, types, ids, publicOnly, q, geo).WithCancellation(ct))
         {
             var entity = ToEntity(AssetMapper.ToDomain(record), publicOnly);
             if ((types is not null && !entity.Types.Any(types.Contains)) || !matches(entity))
@@ -100,16 +84,122 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
                 continue;
             }
 
-            if (total >= offset && page.Count < limit)
+            if (count >= offset && page.Count < limit)
             {
                 page.Add(entity);
             }
 
-            total++;
+            count++;
+            if (!total && count >= wanted)
+            {
+                break; // the page is full and nobody asked for the count
+            }
         }
 
-        return (page, total);
+        return (page, total ? count : -1);
     }
+
+    /// <summary>
+    /// The asset rows that may match, in registry order. On SQLite the database narrows them: type through the
+    /// (Type, Status) index (plus the few multi-typed entities through their partial index), a geo-query through the
+    /// R*Tree, q through a JSON prefilter (<see cref="NgsiQuery.SqlitePrefilter"/>); the entity-level checks decide.
+    /// </summary>
+    private static async IAsyncEnumerable<AssetRecord> Candidates(CityTwinDbContext db, IReadOnlySet<string>? types, IReadOnlySet<string>? ids,
+        bool publicOnly, NgsiQuery? q, NgsiGeoQuery? geo)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            var query = db.Assets.AsNoTracking().Include(a => a.Links).Where(a => a.Status != "Decommissioned");
+            query = publicOnly ? query.Where(a => a.Publication == "Public") : query;
+            if (ids is not null)
+            {
+                var list = ids.ToList();
+                query = query.Where(a => list.Contains(a.Id));
+            }
+
+            if (types is not null)
+            {
+                var list = types.ToList();
+                query = query.Where(a => list.Contains(a.TypeIri) || a.Attributes.Contains(TypesIri));
+            }
+
+            await foreach (var record in query.OrderBy(a => a.Seq).AsAsyncEnumerable())
+            {
+                yield return record;
+            }
+
+            yield break;
+        }
+
+        var parameters = new List<object>();
+        var conditions = new List<string> { "a.Status <> 'Decommissioned'" };
+        if (publicOnly)
+        {
+            conditions.Add("a.Publication = 'Public'");
+        }
+
+        if (ids is not null)
+        {
+            parameters.Add(JsonSerializer.Serialize(ids));
+            conditions.Add($"a.Id IN (SELECT value FROM json_each({{{parameters.Count - 1}}}))");
+        }
+
+        if (geo?.Bounds() is { } box)
+        {
+            parameters.AddRange([box.West, box.East, box.South, box.North]);
+            var i = parameters.Count - 4;
+            conditions.Add($"a.Seq IN (SELECT Seq FROM AssetBounds WHERE MaxLon >= {{{i}}} AND MinLon <= {{{i + 1}}} AND MaxLat >= {{{i + 2}}} AND MinLat <= {{{i + 3}}})");
+        }
+
+        if (q?.SqlitePrefilter(parameters) is { } prefilter)
+        {
+            conditions.Add(prefilter);
+        }
+
+        var where = string.Join(" AND ", conditions);
+        if (types is null)
+        {
+            await foreach (var record in Rows(db, "SELECT a.* FROM Assets a WHERE " + where, parameters).AsAsyncEnumerable())
+            {
+                yield return record;
+            }
+
+            yield break;
+        }
+
+        // Multi-typed entities keep their other types in the attribute document: few, found through a partial index.
+        var multiTyped = await Rows(db, $"SELECT a.* FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {where}", parameters).ToListAsync();
+        var typeParameters = new List<object>(parameters) { JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)) };
+        var byType = Rows(db, $"SELECT a.* FROM Assets a WHERE a.Type IN (SELECT value FROM json_each({{{typeParameters.Count - 1}}})) AND {where}", typeParameters);
+        var next = 0;
+        var seen = new HashSet<long>();
+        await foreach (var record in byType.AsAsyncEnumerable())
+        {
+            for (; next < multiTyped.Count && multiTyped[next].Seq < record.Seq; next++)
+            {
+                if (seen.Add(multiTyped[next].Seq))
+                {
+                    yield return multiTyped[next];
+                }
+            }
+
+            if (seen.Add(record.Seq))
+            {
+                yield return record;
+            }
+        }
+
+        for (; next < multiTyped.Count; next++)
+        {
+            if (seen.Add(multiTyped[next].Seq))
+            {
+                yield return multiTyped[next];
+            }
+        }
+    }
+
+    private static IQueryable<AssetRecord> Rows(CityTwinDbContext db, string sql, List<object> parameters) =>
+        db.Assets.FromSqlRaw(sql, [.. parameters]).AsNoTracking().Include(a => a.Links).OrderBy(a => a.Seq);
 
     /// <summary>What the registry holds, for discovery (/types, /attributes): per type IRI its entity count and, per attribute IRI, its NGSI-LD types and count.</summary>
     public sealed record Inventory(

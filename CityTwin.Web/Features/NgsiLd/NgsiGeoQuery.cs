@@ -77,6 +77,39 @@ public sealed class NgsiGeoQuery
         return new NgsiGeoQuery(relation, distance, Build(geometry, parsed), property);
     }
 
+    /// <summary>
+    /// A box (west, east, south, north in degrees) that holds the location of every entity this query can match, for
+    /// the spatial index; null when none exists (disjoint, minDistance, another GeoProperty than location, near a pole).
+    /// </summary>
+    public (double West, double East, double South, double North)? Bounds()
+    {
+        if (Property != NgsiTerms.Location || _relation is "disjoint" or "nearMin")
+        {
+            return null;
+        }
+
+        var envelope = _geometry.EnvelopeInternal;
+        // The registry keeps coordinates to 7 decimals: widen by a little more than that.
+        var margin = 1e-6;
+        var (dLat, dLon) = (margin, margin);
+        if (_relation == "nearMax")
+        {
+            var latitude = Math.Max(Math.Abs(envelope.MinY), Math.Abs(envelope.MaxY));
+            dLat += _distance / EarthRadiusMetres * 180 / Math.PI;
+            var cos = Math.Cos((latitude + dLat) * Math.PI / 180);
+            if (cos < 0.01 || latitude + dLat >= 90)
+            {
+                return null;
+            }
+
+            dLon += dLat / cos;
+        }
+
+        var west = envelope.MinX - dLon;
+        var east = envelope.MaxX + dLon;
+        return west < -180 || east > 180 ? null : (west, east, envelope.MinY - dLat, envelope.MaxY + dLat);
+    }
+
     public bool Matches(NgsiEntity entity)
     {
         if (!entity.Attributes.TryGetValue(Property, out var instances))
@@ -178,6 +211,6 @@ public sealed class NgsiGeoQuery
 
     private static Coordinate Position(JsonNode? node) =>
         node is JsonArray { Count: >= 2 } p && p[0] is JsonValue x && p[1] is JsonValue y
-            ? new Coordinate(x.GetValue<double>(), y.GetValue<double>())
+            ? new Coordinate(double.Parse(x.ToJsonString(), CultureInfo.InvariantCulture), double.Parse(y.ToJsonString(), CultureInfo.InvariantCulture))
             : throw new FormatException("a position is [longitude, latitude]");
 }

@@ -300,7 +300,7 @@ public static class NgsiLdEndpoints
 
         var filter = Filter(selection, context);
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
-            offset, limit, http.RequestAborted);
+            offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count);
         if (count)
         {
             http.Response.Headers["NGSILD-Results-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -332,7 +332,7 @@ public static class NgsiLdEndpoints
     }
 
     /// <summary>The entities a selection names: type IRIs and ids for the database, the rest as a predicate on entities.</summary>
-    internal sealed record EntityFilter(HashSet<string>? Types, HashSet<string>? Ids, Func<NgsiEntity, bool> Matches);
+    internal sealed record EntityFilter(HashSet<string>? Types, HashSet<string>? Ids, Func<NgsiEntity, bool> Matches, NgsiQuery? Q, NgsiGeoQuery? Geo);
 
     /// <summary>Parses a selection (type language, id, idPattern, q, geo-query, scopeQ) into an <see cref="EntityFilter"/>.</summary>
     internal static EntityFilter Filter(Selection selection, JsonLdContext context)
@@ -371,7 +371,7 @@ public static class NgsiLdEndpoints
             (scopes is null || scopes.Matches(pattern => entity.Scopes?.Any(scope => NgsiSelectionLanguage.ScopeMatches(scope, pattern)) == true)) &&
             (idPattern is null || idPattern.IsMatch(entity.Id)) &&
             (q is null || q.Matches(entity)) &&
-            (geo is null || geo.Matches(entity)));
+            (geo is null || geo.Matches(entity)), q, geo);
     }
 
     internal static int Number(string? text, string name, int fallback, int min, int max) =>

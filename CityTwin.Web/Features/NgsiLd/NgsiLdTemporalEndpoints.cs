@@ -144,7 +144,7 @@ public static class NgsiLdTemporalEndpoints
             sources.IntersectWith(ids);
         }
 
-        var (page, total) = await entities.QueryAsync(filter.Types, sources, PublicOnly(http), filter.Matches, offset, limit, http.RequestAborted);
+        var (page, total) = await entities.QueryAsync(filter.Types, sources, PublicOnly(http), filter.Matches, offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count);
         if (count)
         {
             http.Response.Headers["NGSILD-Results-Count"] = total.ToString(CultureInfo.InvariantCulture);

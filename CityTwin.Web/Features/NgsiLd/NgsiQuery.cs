@@ -13,7 +13,7 @@ namespace CityTwin.Web.Features.NgsiLd;
 /// <c>attr.subAttribute</c> or <c>attr.observedAt</c>, and <c>attr[key.key]</c> into a structured value. A malformed
 /// query is BadRequestData naming the position.
 /// </summary>
-public sealed class NgsiQuery
+public sealed partial class NgsiQuery
 {
     private readonly Node _root;
 
@@ -123,6 +123,9 @@ public sealed class NgsiQuery
             };
         }
 
+        /// <summary>A JSON number as a double, whatever CLR type the node was built from (int, long, decimal, double).</summary>
+        private static double NumberOf(JsonValue value) => double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
         /// <summary>Compares numbers as numbers, everything else by its JSON text (ISO dates order as text); int.MinValue when not comparable.</summary>
         private static int Order(JsonNode actual, JsonNode? expected)
         {
@@ -130,7 +133,7 @@ public sealed class NgsiQuery
             {
                 if (a.GetValueKind() == JsonValueKind.Number && e.GetValueKind() == JsonValueKind.Number)
                 {
-                    return a.GetValue<double>().CompareTo(e.GetValue<double>());
+                    return NumberOf(a).CompareTo(NumberOf(e));
                 }
 
                 if (a.GetValueKind() == e.GetValueKind())
