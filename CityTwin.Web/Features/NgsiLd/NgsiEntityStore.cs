@@ -156,50 +156,46 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             conditions.Add(prefilter);
         }
 
-        var where = string.Join(" AND ", conditions);
-        if (types is null)
+        if (types is not null)
         {
-            await foreach (var record in Rows(db, "SELECT a.* FROM Assets a WHERE " + where, parameters).AsAsyncEnumerable())
+            // Multi-typed entities keep their other types in the attribute document: few, found through a partial index.
+            var multiTyped = await db.Database.SqlQueryRaw<long>($"SELECT a.Seq AS Value FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition}").ToListAsync();
+            parameters.Add(JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)));
+            var byType = $"a.Type IN (SELECT value FROM json_each({{{parameters.Count - 1}}}))";
+            if (multiTyped.Count > 0)
             {
-                yield return record;
+                parameters.Add(JsonSerializer.Serialize(multiTyped));
+                byType = $"({byType} OR a.Seq IN (SELECT value FROM json_each({{{parameters.Count - 1}}})))";
             }
 
-            yield break;
+            conditions.Add(byType);
         }
 
-        // Multi-typed entities keep their other types in the attribute document: few, found through a partial index.
-        var multiTyped = await Rows(db, $"SELECT a.* FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {where}", parameters).ToListAsync();
-        var typeParameters = new List<object>(parameters) { JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)) };
-        var byType = Rows(db, $"SELECT a.* FROM Assets a WHERE a.Type IN (SELECT value FROM json_each({{{typeParameters.Count - 1}}})) AND {where}", typeParameters);
-        var next = 0;
-        var seen = new HashSet<long>();
-        await foreach (var record in byType.AsAsyncEnumerable())
+        // Keys first, in registry order and in growing chunks (a first page costs one small chunk); then the rows.
+        var sql = $"SELECT a.Seq AS Value FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
+        var last = 0L;
+        for (var chunk = 64; ; chunk = Math.Min(chunk * 4, 4096))
         {
-            for (; next < multiTyped.Count && multiTyped[next].Seq < record.Seq; next++)
+            var seqs = await db.Database.SqlQueryRaw<long>(sql, [.. parameters, last, chunk]).ToListAsync();
+            if (seqs.Count == 0)
             {
-                if (seen.Add(multiTyped[next].Seq))
-                {
-                    yield return multiTyped[next];
-                }
+                yield break;
             }
 
-            if (seen.Add(record.Seq))
+            var rows = await db.Assets.AsNoTracking().Include(a => a.Links).Where(a => seqs.Contains(a.Seq)).OrderBy(a => a.Seq).ToListAsync();
+            foreach (var row in rows)
             {
-                yield return record;
+                yield return row;
             }
-        }
 
-        for (; next < multiTyped.Count; next++)
-        {
-            if (seen.Add(multiTyped[next].Seq))
+            if (seqs.Count < chunk)
             {
-                yield return multiTyped[next];
+                yield break;
             }
+
+            last = seqs[^1];
         }
     }
-
-    private static IQueryable<AssetRecord> Rows(CityTwinDbContext db, string sql, List<object> parameters) =>
-        db.Assets.FromSqlRaw(sql, [.. parameters]).AsNoTracking().Include(a => a.Links).OrderBy(a => a.Seq);
 
     /// <summary>What the registry holds, for discovery (/types, /attributes): per type IRI its entity count and, per attribute IRI, its NGSI-LD types and count.</summary>
     public sealed record Inventory(
