@@ -109,4 +109,31 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var nested = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"urn:ngsi-ld:T:deep\",\"type\":\"T\",\"x\":" + deep + "}"));
         Assert.Equal(HttpStatusCode.BadRequest, nested.StatusCode);
     }
+
+    [Fact]
+    public async Task ABatchOfNewEntities_IsWrittenTogether_EachCheckedAlone_WithHistoryNamingTheKey()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Light(int n, int condition) => $$$"""
+            {"id":"urn:ngsi-ld:Streetlight:batch-{{{tag}}}-{{{n}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
+             "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
+             "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
+             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
+            """;
+        using var response = await Keyed().PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 4)},{Light(2, 9)},{Light(3, 2)}]"));
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal([$"urn:ngsi-ld:Streetlight:batch-{tag}-1", $"urn:ngsi-ld:Streetlight:batch-{tag}-3"], result["success"]!.AsArray().Select(x => x!.GetValue<string>()));
+        var error = Assert.Single(result["errors"]!.AsArray())!;
+        Assert.Equal($"urn:ngsi-ld:Streetlight:batch-{tag}-2", error["entityId"]!.GetValue<string>());
+        Assert.Contains("condition", error["error"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var store = app.Services.GetRequiredService<AssetStore>();
+        Assert.Null(await store.FindAsync($"urn:ngsi-ld:Streetlight:batch-{tag}-2"));
+        var third = await store.FindAsync($"urn:ngsi-ld:Streetlight:batch-{tag}-3");
+        Assert.Equal(2, third!.Condition);
+        Assert.NotNull(third.Geometry);
+        var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync(third.Id.Value);
+        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
+    }
 }

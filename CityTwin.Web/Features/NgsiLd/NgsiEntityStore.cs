@@ -76,7 +76,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         var page = new List<NgsiEntity>();
         var count = 0;
         var wanted = (long)offset + limit;
-        await foreach (var record in Candidates(db, types, ids, publicOnly, q, geo).WithCancellation(ct))
+        await foreach (var record in Candidates(db, types, ids, publicOnly, q, geo, total ? 1024 : (int)Math.Clamp(wanted + 8, 16, 4096)).WithCancellation(ct))
         {
             var entity = ToEntity(AssetMapper.ToDomain(record), publicOnly);
             if ((types is not null && !entity.Types.Any(types.Contains)) || !matches(entity))
@@ -105,7 +105,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     /// R*Tree, q through a JSON prefilter (<see cref="NgsiQuery.SqlitePrefilter"/>); the entity-level checks decide.
     /// </summary>
     private static async IAsyncEnumerable<AssetRecord> Candidates(CityTwinDbContext db, IReadOnlySet<string>? types, IReadOnlySet<string>? ids,
-        bool publicOnly, NgsiQuery? q, NgsiGeoQuery? geo)
+        bool publicOnly, NgsiQuery? q, NgsiGeoQuery? geo, int firstChunk)
     {
         if (!db.Database.IsSqlite())
         {
@@ -174,7 +174,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         // Keys first, in registry order and in growing chunks (a first page costs one small chunk); then the rows.
         var sql = $"SELECT a.Seq AS Value FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
         var last = 0L;
-        for (var chunk = 64; ; chunk = Math.Min(chunk * 4, 4096))
+        for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
             var seqs = await db.Database.SqlQueryRaw<long>(sql, [.. parameters, last, chunk]).ToListAsync();
             if (seqs.Count == 0)
@@ -288,6 +288,60 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         {
             throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
         }
+    }
+
+    /// <summary>The ids among <paramref name="ids"/> that the registry holds (decommissioned ones too).</summary>
+    public async Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var list = ids.ToList();
+        return (await db.Assets.AsNoTracking().Where(a => list.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Creates new entities of a batch in one transaction through the import's bulk path (ADR 0008): each checked
+    /// alone (its errors returned by id, the others still written), one "created" history entry each naming the key.
+    /// Null when the batch could not be written as a whole (an id taken meanwhile): nothing was written, the caller
+    /// goes entity by entity.
+    /// </summary>
+    public async Task<Dictionary<string, NgsiLdException>?> CreateManyAsync(IReadOnlyList<NgsiEntity> entities, ChangeActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entities);
+        var now = time.GetUtcNow();
+        var failures = new Dictionary<string, NgsiLdException>(StringComparer.Ordinal);
+        var writes = new List<AssetImportWrite>(entities.Count);
+        foreach (var entity in entities)
+        {
+            try
+            {
+                var type = TypeOf(entity);
+                var asset = Asset.Create(new AssetId(entity.Id), type, DisplayName(entity, type), now, new Provenance("NGSI-LD API", now, actor.Name));
+                Replace(asset, entity, now);
+                writes.Add(new AssetImportWrite(asset, null, AssetStore.CreationChanges(asset)));
+            }
+            catch (DomainException e)
+            {
+                failures[entity.Id] = NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+            }
+            catch (NgsiLdException e)
+            {
+                failures[entity.Id] = e;
+            }
+        }
+
+        if (writes.Count > 0)
+        {
+            try
+            {
+                await store.SaveImportAsync(writes, new ChangeContext(actor, Operation, "NGSI-LD: batch create"), null, ct);
+            }
+            catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                return null;
+            }
+        }
+
+        return failures;
     }
 
     /// <summary>Deletes an entity: the asset is decommissioned (kept with its history, restorable by curators). False if not found.</summary>

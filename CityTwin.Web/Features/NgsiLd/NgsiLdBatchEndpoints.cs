@@ -66,10 +66,30 @@ public static class NgsiLdBatchEndpoints
             var success = new List<string>();
             var created = new List<string>();
             var errors = new List<(string Id, string Type, string Detail)>();
-            foreach (var item in body.Json.EnumerateArray())
+            var items = body.Json.EnumerateArray().ToList();
+            var bulk = kind is BatchKind.Create or BatchKind.Upsert && items.Count > 1
+                ? await BulkCreateAsync(items, body, http.Request, contexts, entities, actor, http.RequestAborted)
+                : [];
+            for (var index = 0; index < items.Count; index++)
             {
+                var item = items[index];
                 var id = kind == BatchKind.Delete ? item.ValueKind == JsonValueKind.String ? item.GetString()! : ""
-                    : item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var given) && given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
+                    : IdOf(item);
+                if (bulk.TryGetValue(index, out var outcome))
+                {
+                    if (outcome is null)
+                    {
+                        created.Add(id);
+                        success.Add(id);
+                    }
+                    else
+                    {
+                        errors.Add((id, outcome.Type, outcome.Message));
+                    }
+
+                    continue;
+                }
+
                 try
                 {
                     if (kind == BatchKind.Delete)
@@ -173,6 +193,47 @@ public static class NgsiLdBatchEndpoints
                 w.WriteEndObject();
             });
         });
+
+    private static string IdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var given) && given.ValueKind == JsonValueKind.String ? given.GetString()! : "";
+
+    /// <summary>
+    /// The new entities of a create or upsert batch (ids the registry does not hold, once each in the batch) written
+    /// in one transaction; by batch position, null for created or the entity's error. Entities that cannot be read
+    /// are left to the entity-by-entity path, which reports their error.
+    /// </summary>
+    private static async Task<Dictionary<int, NgsiLdException?>> BulkCreateAsync(List<JsonElement> items, NgsiLdBody body, HttpRequest request,
+        ContextResolver contexts, NgsiEntityStore entities, Domain.History.ChangeActor actor, CancellationToken ct)
+    {
+        var once = items.Select(IdOf).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var parsed = new List<(int Index, NgsiEntity Entity)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!once.Contains(IdOf(items[i])))
+            {
+                continue;
+            }
+
+            try
+            {
+                parsed.Add((i, NgsiEntityReader.Read(items[i], await EntityContextAsync(items[i], body, request, contexts, ct))));
+            }
+            catch (Exception e) when (e is NgsiLdException or JsonLdException)
+            {
+                // reported by the entity-by-entity path
+            }
+        }
+
+        var existing = parsed.Count == 0 ? [] : await entities.ExistingAsync([.. parsed.Select(p => p.Entity.Id)], ct);
+        var fresh = parsed.Where(p => !existing.Contains(p.Entity.Id)).ToList();
+        if (fresh.Count < 2)
+        {
+            return [];
+        }
+
+        var failures = await entities.CreateManyAsync([.. fresh.Select(f => f.Entity)], actor, ct);
+        return failures is null ? [] : fresh.ToDictionary(f => f.Index, f => failures.GetValueOrDefault(f.Entity.Id));
+    }
 
     /// <summary>
     /// The context of one entity of a batch: its own @context with application/ld+json (required), the Link header
