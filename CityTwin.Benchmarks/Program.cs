@@ -27,6 +27,13 @@ if (args is ["probe-import"])
     return;
 }
 
+// dotnet run -c Release --project CityTwin.Benchmarks -- ngsi-load [seconds]   (the NGSI-LD load run: app + loopback load, docs/benchmarks.md)
+if (args is ["ngsi-load", ..])
+{
+    CityTwin.Benchmarks.NgsiLoadRun.RunAsync(args).GetAwaiter().GetResult();
+    return;
+}
+
 if (args is ["probe-read"])
 {
     CityTwin.Benchmarks.ReadProbe.Run();

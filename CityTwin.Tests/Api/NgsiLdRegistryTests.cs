@@ -118,6 +118,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
             {"id":"urn:ngsi-ld:Streetlight:batch-{{{tag}}}-{{{n}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
              "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
              "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
+             "https://uri.etsi.org/ngsi-ld/status":{"type":"Property","value":"ok"},
              "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
             """;
         using var response = await Keyed().PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 4)},{Light(2, 9)},{Light(3, 2)}]"));
@@ -134,6 +135,29 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         Assert.Equal(2, third!.Condition);
         Assert.NotNull(third.Geometry);
         var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync(third.Id.Value);
+        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
+    }
+
+    [Fact]
+    public async Task ConcurrentCreates_AreGroupedIntoFewWrites_EachAnsweredAsIfAlone()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Sensor(int n) => "{\"id\":\"urn:ngsi-ld:AirSensor:group-" + tag + "-" + n + "\",\"type\":\"AirSensor\",\"pm10\":{\"type\":\"Property\",\"value\":" + n + "}}";
+        var client = Keyed();
+        var bodies = Enumerable.Range(0, 40).Select(Sensor).Append(Sensor(7)).Append("{\"id\":\"urn:ngsi-ld:AirSensor:group-" + tag + "-bad\",\"type\":\"AirSensor\",\"pm10\":{\"type\":\"Property\"}}");
+        var responses = await Task.WhenAll(bodies.Select(b => client.PostAsync("/ngsi-ld/v1/entities", Json(b))));
+        Assert.Equal(40, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Conflict);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.BadRequest);
+
+        var store = app.Services.GetRequiredService<AssetStore>();
+        for (var n = 0; n < 40; n++)
+        {
+            var asset = await store.FindAsync($"urn:ngsi-ld:AirSensor:group-{tag}-{n}");
+            Assert.NotNull(asset);
+        }
+
+        var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync($"urn:ngsi-ld:AirSensor:group-{tag}-39");
         Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
     }
 }

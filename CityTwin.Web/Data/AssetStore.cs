@@ -43,6 +43,9 @@ public sealed record AssetImportWrite(Asset Asset, long? ExpectedVersion, IReadO
 public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
     private static readonly JsonSerializerOptions SnapshotJson = new() { WriteIndented = false };
+
+    /// <summary>From this many new assets in one save, the search indexes are filled set-based after the rows (ADR 0008).</summary>
+    private const int SetBasedIndexingFrom = 200;
     private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
 
     public async Task<Asset?> FindAsync(string id, CancellationToken ct = default)
@@ -162,7 +165,10 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
             using var assets = new Sqlite.SqliteBulkInserter<AssetRecord>(db, connection, sqliteTransaction);
             using var links = new Sqlite.SqliteBulkInserter<AssetLinkRecord>(db, connection, sqliteTransaction);
             using var entries = new Sqlite.SqliteBulkInserter<AssetChangeRecord>(db, connection, sqliteTransaction);
-            var afterSeq = await Sqlite.SqliteSearchIndexes.SuspendInsertIndexingAsync(connection, sqliteTransaction, ct);
+            // Suspending the index triggers is a schema change (every connection re-prepares its statements): worth it
+            // for a large set only; a few rows are indexed by the triggers as they go.
+            var setBased = newRecords.Length >= SetBasedIndexingFrom;
+            var afterSeq = setBased ? await Sqlite.SqliteSearchIndexes.SuspendInsertIndexingAsync(connection, sqliteTransaction, ct) : 0;
             for (var i = 0; i < newRecords.Length; i++)
             {
                 assets.Insert(newRecords[i]);
@@ -179,7 +185,10 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
                 }
             }
 
-            await Sqlite.SqliteSearchIndexes.ResumeInsertIndexingAsync(connection, sqliteTransaction, afterSeq, ct);
+            if (setBased)
+            {
+                await Sqlite.SqliteSearchIndexes.ResumeInsertIndexingAsync(connection, sqliteTransaction, afterSeq, ct);
+            }
         }
 
         foreach (var chunk in writes.Where(w => w.ExpectedVersion is not null).Chunk(500))

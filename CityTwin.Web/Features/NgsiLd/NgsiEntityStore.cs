@@ -246,8 +246,130 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         return asset is null || asset.IsDecommissioned || (publicOnly && asset.Publication != PublicationClass.Public) ? null : ToEntity(asset, publicOnly);
     }
 
-    /// <summary>Creates an entity (AlreadyExists if its id is taken); a decommissioned asset of that id is restored with the new content.</summary>
-    public async Task CreateAsync(NgsiEntity entity, ChangeActor actor, CancellationToken ct)
+    private sealed record PendingCreate(NgsiEntity Entity, AssetImportWrite Write, ChangeActor Actor, TaskCompletionSource Done, CancellationToken Ct);
+
+    private readonly System.Threading.Channels.Channel<PendingCreate> _creates = System.Threading.Channels.Channel.CreateUnbounded<PendingCreate>();
+    private int _draining;
+
+    /// <summary>
+    /// Creates an entity (AlreadyExists if its id is taken; a decommissioned asset of that id is restored with the new
+    /// content). The asset is built and checked on the caller's thread; the write joins the creates waiting at that
+    /// moment in one transaction (group commit: SQLite has one writer, so concurrent creates queue for it anyway).
+    /// </summary>
+    public Task CreateAsync(NgsiEntity entity, ChangeActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var write = BuildNew(entity, actor, time.GetUtcNow());
+        var pending = new PendingCreate(entity, write, actor, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), ct);
+        _creates.Writer.TryWrite(pending);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainCreatesAsync, CancellationToken.None);
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task DrainCreatesAsync()
+    {
+        while (true)
+        {
+            var group = new List<PendingCreate>();
+            while (group.Count < 256 && _creates.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+            }
+
+            if (group.Count == 0)
+            {
+                Volatile.Write(ref _draining, 0);
+                if (!_creates.Reader.TryPeek(out _) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            await WriteCreatesAsync(group);
+        }
+    }
+
+    private async Task WriteCreatesAsync(List<PendingCreate> group)
+    {
+        var one = new List<PendingCreate>();
+        try
+        {
+            group.RemoveAll(p => p.Ct.IsCancellationRequested && p.Done.TrySetCanceled(p.Ct));
+            var ids = group.Select(p => p.Entity.Id).ToList();
+            var repeated = ids.GroupBy(i => i, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+            var existing = await ExistingAsync(ids, CancellationToken.None);
+            one.AddRange(group.Where(p => repeated.Contains(p.Entity.Id) || existing.Contains(p.Entity.Id)));
+            foreach (var byActor in group.Except(one).GroupBy(p => p.Actor))
+            {
+                if (await SaveNewAsync([.. byActor.Select(p => p.Write)], byActor.Key, "NGSI-LD: create entity", CancellationToken.None))
+                {
+                    foreach (var p in byActor)
+                    {
+                        p.Done.TrySetResult();
+                    }
+                }
+                else
+                {
+                    one.AddRange(byActor); // an id was taken meanwhile: nothing written, one by one
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            one = [.. group.Where(p => !p.Done.Task.IsCompleted)];
+        }
+
+        foreach (var p in one.Where(p => !p.Done.Task.IsCompleted))
+        {
+            try
+            {
+                await CreateOneAsync(p.Entity, p.Actor, p.Ct);
+                p.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                p.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>A new asset for the entity, checked (BadRequestData naming the rule it breaks).</summary>
+    private static AssetImportWrite BuildNew(NgsiEntity entity, ChangeActor actor, DateTimeOffset now)
+    {
+        try
+        {
+            var type = TypeOf(entity);
+            var asset = Asset.Create(new AssetId(entity.Id), type, DisplayName(entity, type), now, new Provenance("NGSI-LD API", now, actor.Name));
+            Replace(asset, entity, now);
+            return new AssetImportWrite(asset, null, AssetStore.CreationChanges(asset));
+        }
+        catch (DomainException e)
+        {
+            throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes new assets in one transaction; false (nothing written) when one of the ids was taken meanwhile.</summary>
+    private async Task<bool> SaveNewAsync(List<AssetImportWrite> writes, ChangeActor actor, string reason, CancellationToken ct)
+    {
+        try
+        {
+            await store.SaveImportAsync(writes, new ChangeContext(actor, Operation, reason), null, ct);
+            return true;
+        }
+        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private async Task CreateOneAsync(NgsiEntity entity, ChangeActor actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var type = TypeOf(entity);
@@ -314,14 +436,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         {
             try
             {
-                var type = TypeOf(entity);
-                var asset = Asset.Create(new AssetId(entity.Id), type, DisplayName(entity, type), now, new Provenance("NGSI-LD API", now, actor.Name));
-                Replace(asset, entity, now);
-                writes.Add(new AssetImportWrite(asset, null, AssetStore.CreationChanges(asset)));
-            }
-            catch (DomainException e)
-            {
-                failures[entity.Id] = NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+                writes.Add(BuildNew(entity, actor, now));
             }
             catch (NgsiLdException e)
             {
@@ -329,19 +444,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             }
         }
 
-        if (writes.Count > 0)
-        {
-            try
-            {
-                await store.SaveImportAsync(writes, new ChangeContext(actor, Operation, "NGSI-LD: batch create"), null, ct);
-            }
-            catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                return null;
-            }
-        }
-
-        return failures;
+        return writes.Count == 0 || await SaveNewAsync(writes, actor, "NGSI-LD: batch create", ct) ? failures : null;
     }
 
     /// <summary>Deletes an entity: the asset is decommissioned (kept with its history, restorable by curators). False if not found.</summary>

@@ -77,6 +77,11 @@ public static class NgsiLdEndpoints
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            // The client went away mid-body, or sent a malformed request: its status, not a server error.
+            return Results.StatusCode(e.StatusCode);
+        }
     }
 
     private static ProblemResult Problem(HttpContext http, string type, string detail)

@@ -78,11 +78,17 @@ public sealed class ApiKeyService(IDbContextFactory<CityTwinDbContext> dbFactory
 
         record.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        _recent.Clear(); // a revoked key stops working at once
         await audit.RecordAsync("ApiKeyRevoked", revokedBy, record.Name, null, ct);
         return true;
     }
 
     /// <summary>The active key for a presented token, or null.</summary>
+    /// <summary>Keys seen in the last seconds (hash → identity and when it was read): a busy client costs no query per request.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiKeyIdentity Identity, DateTimeOffset ReadAt)> _recent = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan RecentFor = TimeSpan.FromSeconds(10);
+
     public async Task<ApiKeyIdentity?> AuthenticateAsync(string token, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 200)
@@ -91,20 +97,33 @@ public sealed class ApiKeyService(IDbContextFactory<CityTwinDbContext> dbFactory
         }
 
         var hash = Hash(token);
+        var now = time.GetUtcNow();
+        if (_recent.TryGetValue(hash, out var seen) && now - seen.ReadAt < RecentFor)
+        {
+            return seen.Identity;
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var record = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, ct);
         if (record is null)
         {
+            _recent.TryRemove(hash, out _);
             return null;
         }
 
-        var now = time.GetUtcNow();
         if (record.LastUsedAt is null || now - record.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             await db.ApiKeys.Where(k => k.Id == record.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct);
         }
 
-        return new ApiKeyIdentity(record.Id, record.Name, Enum.Parse<ApiKeyScope>(record.Scope));
+        var identity = new ApiKeyIdentity(record.Id, record.Name, Enum.Parse<ApiKeyScope>(record.Scope));
+        if (_recent.Count > 10_000)
+        {
+            _recent.Clear();
+        }
+
+        _recent[hash] = (identity, now);
+        return identity;
     }
 
     public async Task<bool> AnyAsync(CancellationToken ct = default)
