@@ -94,8 +94,12 @@ public static class NgsiLoadRun
             Say($"| GET /health/live (baseline) | {health.Rate:F0} | {health.Latency} |");
             var get = Wrk(Base + Entity(sample.Streetlights[1]), seconds);
             Say($"| GET /ngsi-ld/v1/entities/{{id}} | {get.Rate:F0} | {get.Latency} |");
-            var createCeiling = await ClosedCreatesAsync(http, seconds);
+            var createCeiling = await ClosedAsync(http, seconds, (w, i) => Create($"closed-{w}-{i}"));
+            var queryCeiling = await ClosedAsync(http, seconds, (_, _) => new HttpRequestMessage(HttpMethod.Get, TypeQ()));
+            var withinCeiling = await ClosedAsync(http, seconds, (_, _) => new HttpRequestMessage(HttpMethod.Get, Within(sample)));
             Say($"| POST /ngsi-ld/v1/entities (C# closed loop, 10 workers) | {createCeiling:F0} | — |");
+            Say($"| GET type+q, limit=100 (C# closed loop, 10 workers) | {queryCeiling:F0} | — |");
+            Say($"| GET georel=within, limit=100 (C# closed loop, 10 workers) | {withinCeiling:F0} | — |");
             Say(string.Create(CultureInfo.InvariantCulture, $"Ratios: get {get.Rate / health.Rate:F2} × health; create {createCeiling / health.Rate:F2} × health (G4 goal ≥ 0.25)."));
 
             Say("");
@@ -103,20 +107,21 @@ public static class NgsiLoadRun
             Say("| path | rate | sent | errors | achieved | p50 | p95 | p99 |");
             Say("|---|---|---|---|---|---|---|---|");
             var random = new Random(20261128);
-            var getFigures = await OpenAsync(http, "GET entity by id", 1000, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
+            var getFigures = await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
             Say(getFigures.ToString());
             var createFigures = await OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"open-{i}"));
             Say(createFigures.ToString());
-            var queryFigures = await OpenAsync(http, "GET type+q, limit=100", 100, seconds * 2, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ()));
+            var queryFigures = await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ()));
             Say(queryFigures.ToString());
-            var withinFigures = await OpenAsync(http, "GET georel=within, limit=100", 100, seconds * 2, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample)));
+            var withinFigures = await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample)));
             Say(withinFigures.ToString());
 
             Say("");
             Say("### Baselines on the same database file (ADO.NET, same run, ms)");
             var pk = SqlLatency(db, "SELECT * FROM Assets WHERE Id = $p", sample.Streetlights, 5000);
-            var q = SqlLatency(db, $"SELECT * FROM Assets WHERE Type = 'Streetlight' AND json_extract(Attributes, '$.\"{PowerRating}\".value') > 100 AND json_extract(Attributes, '$.\"{LanternHeight}\".value') < 8 ORDER BY Seq LIMIT 100", ["x"], 300);
-            var box = SqlLatency(db, string.Create(CultureInfo.InvariantCulture, $"SELECT a.* FROM AssetBounds b JOIN Assets a ON a.Seq = b.Seq WHERE b.MaxLon >= {sample.West} AND b.MinLon <= {sample.West + 0.02} AND b.MaxLat >= {sample.South} AND b.MinLat <= {sample.South + 0.02} ORDER BY a.Seq LIMIT 100"), ["x"], 300);
+            // The same plan the API uses (registry order, stop at 100): a rowid scan filtered by type and the two values.
+            var q = SqlLatency(db, $"SELECT a.* FROM Assets a WHERE a.Status <> 'Decommissioned' AND a.Seq > 0 AND a.Type IN (SELECT value FROM json_each('[\"Streetlight\"]')) AND json_extract(a.Attributes, '$.\"{PowerRating}\".value') > 100 AND json_extract(a.Attributes, '$.\"{LanternHeight}\".value') < 8 ORDER BY a.Seq LIMIT 100", ["x"], 300);
+            var box = SqlLatency(db, string.Create(CultureInfo.InvariantCulture, $"SELECT a.* FROM Assets a WHERE a.Seq IN (SELECT Seq FROM AssetBounds WHERE MaxLon >= {sample.West} AND MinLon <= {sample.West + 0.02} AND MaxLat >= {sample.South} AND MinLat <= {sample.South + 0.02}) ORDER BY a.Seq LIMIT 100"), ["x"], 300);
             Say("| baseline | p50 | p95 | API p95 | ratio (API p95 ÷ baseline p95) |");
             Say("|---|---|---|---|---|");
             Say(string.Create(CultureInfo.InvariantCulture, $"| PK lookup | {pk.P50:F2} | {pk.P95:F2} | {getFigures.P95:F1} | {getFigures.P95 / pk.P95:F1} (G6 goal ≤ 3) |"));
@@ -186,7 +191,7 @@ public static class NgsiLoadRun
         var total = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         cmd.CommandText = "SELECT count(*) FROM Assets WHERE Type = 'Streetlight'";
         var lights = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-        cmd.CommandText = "SELECT Id FROM Assets WHERE Type = 'Streetlight' ORDER BY random() LIMIT 2000";
+        cmd.CommandText = "SELECT Id FROM Assets WHERE Type = 'Streetlight' AND Status <> 'Decommissioned' ORDER BY random() LIMIT 2000";
         var ids = new List<string>();
         using (var r = cmd.ExecuteReader())
         {
@@ -240,6 +245,7 @@ public static class NgsiLoadRun
         var latencies = new double[n];
         var failed = new bool[n];
         var tasks = new Task[n];
+        var kinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds * 3 + 30));
         for (var i = 0; i < n; i++)
@@ -260,10 +266,15 @@ public static class NgsiLoadRun
                     using var response = await http.SendAsync(request, stop.Token);
                     await response.Content.ReadAsByteArrayAsync(stop.Token);
                     failed[k] = !response.IsSuccessStatusCode;
+                    if (failed[k])
+                    {
+                        kinds.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
+                    }
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     failed[k] = true;
+                    kinds.AddOrUpdate(e.GetType().Name + ": " + e.Message, 1, (_, c) => c + 1);
                 }
 
                 latencies[k] = (clock.Elapsed.TotalSeconds - due) * 1000;
@@ -272,12 +283,17 @@ public static class NgsiLoadRun
 
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed.TotalSeconds;
+        foreach (var (kind, count) in kinds)
+        {
+            Console.WriteLine($"  {name}: {count} × {kind}");
+        }
+
         var sorted = latencies.Order().ToArray();
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * q))];
         return new Figures(name, rate, n, failed.Count(f => f), At(0.5), At(0.95), At(0.99), elapsed);
     }
 
-    private static async Task<double> ClosedCreatesAsync(HttpClient http, int seconds)
+    private static async Task<double> ClosedAsync(HttpClient http, int seconds, Func<int, int, HttpRequestMessage> make)
     {
         var count = 0;
         var end = DateTime.UtcNow.AddSeconds(seconds);
@@ -286,7 +302,9 @@ public static class NgsiLoadRun
         {
             for (var i = 0; DateTime.UtcNow < end; i++)
             {
-                using var response = await http.SendAsync(Create($"closed-{w}-{i}"));
+                using var request = make(w, i);
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
                 if (response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref count);

@@ -34,6 +34,12 @@ if (args is ["ngsi-load", ..])
     return;
 }
 
+if (args is ["probe-ngsi"])
+{
+    CityTwin.Benchmarks.NgsiReadProbe.Run();
+    return;
+}
+
 if (args is ["probe-read"])
 {
     CityTwin.Benchmarks.ReadProbe.Run();

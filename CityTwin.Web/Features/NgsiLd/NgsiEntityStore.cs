@@ -171,29 +171,32 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             conditions.Add(byType);
         }
 
-        // Keys first, in registry order and in growing chunks (a first page costs one small chunk); then the rows.
-        var sql = $"SELECT a.Seq AS Value FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
+        // Rows in registry order, in growing chunks (a first page costs one small chunk), without a JOIN: the
+        // relationships of a chunk come in one more query.
+        var sql = $"SELECT a.* FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
         var last = 0L;
         for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
-            var seqs = await db.Database.SqlQueryRaw<long>(sql, [.. parameters, last, chunk]).ToListAsync();
-            if (seqs.Count == 0)
+            var rows = await db.Assets.FromSqlRaw(sql, [.. parameters, last, chunk]).AsNoTracking().ToListAsync();
+            if (rows.Count == 0)
             {
                 yield break;
             }
 
-            var rows = await db.Assets.AsNoTracking().Include(a => a.Links).Where(a => seqs.Contains(a.Seq)).OrderBy(a => a.Seq).ToListAsync();
+            var keys = rows.Select(r => r.Id).ToList();
+            var links = (await db.AssetLinks.AsNoTracking().Where(l => keys.Contains(l.AssetId)).ToListAsync()).ToLookup(l => l.AssetId, StringComparer.Ordinal);
             foreach (var row in rows)
             {
+                row.Links = [.. links[row.Id]];
                 yield return row;
             }
 
-            if (seqs.Count < chunk)
+            if (rows.Count < chunk)
             {
                 yield break;
             }
 
-            last = seqs[^1];
+            last = rows[^1].Seq;
         }
     }
 

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CityTwin.Domain.Assets;
+using CityTwin.Web.Data;
+using CityTwin.Web.Features.Interop;
+using CityTwin.Web.Features.JsonLd;
+using CityTwin.Web.Features.NgsiLd;
+using Microsoft.EntityFrameworkCore;
+
+namespace CityTwin.Benchmarks;
+
+/// <summary>Where the time of an NGSI-LD read goes (no statistics): load rows, asset → entity, q, write JSON.</summary>
+public static class NgsiReadProbe
+{
+    public static void Run()
+    {
+        using var bench = new BenchDatabase();
+        bench.Seed(1.0, 0);
+        var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System);
+        var context = new JsonLdContext.Builder().Add(CityTwinContext.Terms).Build();
+        var q = NgsiQuery.Parse("powerRating>100;lanternHeight<8", context);
+        var types = new HashSet<string>([AssetTypeCatalog.Streetlight.Iri]);
+        var how = new NgsiRepresentation(NgsiFormat.Normalized, false, context, null);
+        for (var round = 0; round < 3; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            List<NgsiEntity> page = [];
+            for (var i = 0; i < 50; i++)
+            {
+                (page, _) = store.QueryAsync(types, null, false, q.Matches, 0, 100, default, q, null, total: false).GetAwaiter().GetResult();
+            }
+
+            var query = clock.Elapsed.TotalMilliseconds / 50;
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                using var stream = new MemoryStream();
+                using var w = new Utf8JsonWriter(stream);
+                w.WriteStartArray();
+                page.ForEach(e => NgsiEntityWriter.Write(w, e, how));
+                w.WriteEndArray();
+            }
+
+            var write = clock.Elapsed.TotalMilliseconds / 50;
+            using var db = bench.Factory.CreateDbContext();
+            var records = db.Assets.AsNoTracking().Include(a => a.Links).Where(a => a.Type == "Streetlight").OrderBy(a => a.Seq).Take(100).ToList();
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                _ = db.Assets.AsNoTracking().Include(a => a.Links).Where(a => a.Type == "Streetlight").OrderBy(a => a.Seq).Take(100).ToList();
+            }
+
+            var load = clock.Elapsed.TotalMilliseconds / 50;
+            clock.Restart();
+            var assets = new List<Asset>();
+            for (var i = 0; i < 50; i++)
+            {
+                assets = [.. records.Select(AssetMapper.ToDomain)];
+            }
+
+            var map = clock.Elapsed.TotalMilliseconds / 50;
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                assets.ForEach(a => NgsiEntityStore.ToEntity(a, false));
+            }
+
+            var toEntity = clock.Elapsed.TotalMilliseconds / 50;
+            var ids = records.Select(r => r.Id).ToList();
+            clock.Restart();
+            foreach (var id in ids.Concat(ids).Concat(ids))
+            {
+                _ = store.FindAsync(id, false, default).GetAwaiter().GetResult();
+            }
+
+            var find = clock.Elapsed.TotalMilliseconds / (ids.Count * 3);
+            Console.WriteLine($"type+q page of {page.Count}: query {query:F2} ms, write {write:F2} ms | 100 rows: load {load:F2} ms, map {map:F2} ms, toEntity {toEntity:F2} ms | find by id {find:F3} ms");
+        }
+    }
+}
