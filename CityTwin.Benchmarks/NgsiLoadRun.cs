@@ -109,6 +109,8 @@ public static class NgsiLoadRun
             var random = new Random(20261128);
             var getFigures = await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
             Say(getFigures.ToString());
+            var getLight = await OpenAsync(http, "GET entity by id (light load)", 200, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
+            Say(getLight.ToString());
             var createFigures = await OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"open-{i}"));
             Say(createFigures.ToString());
             var queryFigures = await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ()));
