@@ -32,6 +32,9 @@ public class EtsiBroker : CityTwinAppFactory
             index[SuiteContextBase + Path.GetFileName(file)] = Path.GetFileName(file);
         }
 
+        // The orderBy payloads (019_19) name the suite's v1.8 compound context by its mirror on GitHub Pages; offline it
+        // is the compound context shipped with the suite (same project, same terms — an assumption of this port).
+        index["https://easy-global-market.github.io/ngsild-api-data-models/ngsildTestSuite/ngsildTestSuiteV1.8-compound.jsonld"] = "ngsi-ld-test-suite-compound.jsonld";
         File.WriteAllText(Path.Combine(_contexts, "index.json"), index.ToJsonString());
         builder.UseSetting("CityTwin:Seed:DemoCity", "false");
         builder.UseSetting("CityTwin:JsonLd:ContextDirectory", _contexts);

@@ -304,8 +304,14 @@ public static class NgsiLdEndpoints
         }
 
         var filter = Filter(selection, context);
+        var orderBy = NgsiOrderBy.Parse(Param("orderBy"), context);
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
-            offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count);
+            orderBy is null ? offset : 0, orderBy is null ? limit : int.MaxValue, http.RequestAborted, filter.Q, filter.Geo, total: count || orderBy is not null);
+        if (orderBy is not null)
+        {
+            // Ordered answers need every match first (a stable sort keeps registry order for ties).
+            page = [.. page.Order(orderBy).Skip(offset).Take(limit)];
+        }
         if (count)
         {
             http.Response.Headers["NGSILD-Results-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
