@@ -160,4 +160,29 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync($"urn:ngsi-ld:AirSensor:group-{tag}-39");
         Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
     }
+
+    [Theory]
+    [InlineData("name;sideways", "orderBy")]
+    [InlineData("name..subProperty", "orderBy")]
+    public async Task ABadOrderBy_IsA400NamingIt(string orderBy, string named)
+    {
+        using var response = await Keyed().GetAsync("/ngsi-ld/v1/entities?type=AirSensor&orderBy=" + Uri.EscapeDataString(orderBy));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(named, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OrderBy_SortsTheWholeSelectionBeforePaging()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var client = Keyed();
+        foreach (var (n, pm) in new[] { (1, 30), (2, 10), (3, 20) })
+        {
+            using var created = await client.PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"urn:ngsi-ld:OrderedSensor:" + tag + "-" + n + "\",\"type\":\"OrderedSensor" + tag + "\",\"pm10\":{\"type\":\"Property\",\"value\":" + pm + "}}"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var body = JsonNode.Parse(await client.GetStringAsync($"/ngsi-ld/v1/entities?type=OrderedSensor{tag}&orderBy=pm10;desc&limit=2&offset=1"))!.AsArray();
+        Assert.Equal([$"urn:ngsi-ld:OrderedSensor:{tag}-3", $"urn:ngsi-ld:OrderedSensor:{tag}-2"], body.Select(e => e!["id"]!.GetValue<string>()));
+    }
 }
