@@ -74,6 +74,22 @@ public static class NgsiReadProbe
             }
 
             var find = clock.Elapsed.TotalMilliseconds / (ids.Count * 3);
+            clock.Restart();
+            for (var i = 0; i < 2000; i++)
+            {
+                using var ctx = bench.Factory.CreateDbContext();
+                _ = ctx.Assets.AsNoTracking().Where(a => a.Id == ids[i % ids.Count]).Select(a => a.Seq).FirstOrDefault();
+            }
+
+            var contextAndPk = clock.Elapsed.TotalMilliseconds / 2000;
+            clock.Restart();
+            for (var i = 0; i < 2000; i++)
+            {
+                _ = new AssetStore(bench.Factory, TimeProvider.System).FindAsync(ids[i % ids.Count]).GetAwaiter().GetResult();
+            }
+
+            var assetFind = clock.Elapsed.TotalMilliseconds / 2000;
+            Console.WriteLine($"EF context + PK select {contextAndPk:F3} ms; AssetStore.FindAsync {assetFind:F3} ms");
             Console.WriteLine($"type+q page of {page.Count}: query {query:F2} ms, write {write:F2} ms | 100 rows: load {load:F2} ms, map {map:F2} ms, toEntity {toEntity:F2} ms | find by id {find:F3} ms");
         }
     }
