@@ -20,7 +20,7 @@ public sealed class BenchDatabase : IDisposable
         FilePath = Path.Combine(Path.GetTempPath(), $"citytwin-bench-{Guid.NewGuid():N}.db");
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = FilePath, Pooling = true }.ToString();
         _services = new ServiceCollection()
-            .AddPooledDbContextFactory<CityTwinDbContext>(o => o.UseSqlite(ConnectionString).AddInterceptors(new SqlitePragmas()))
+            .AddDbContextFactory<CityTwinDbContext>(o => o.UseSqlite(ConnectionString).AddInterceptors(new SqlitePragmas()))
             .BuildServiceProvider();
         Factory = _services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
         using var db = Factory.CreateDbContext();
