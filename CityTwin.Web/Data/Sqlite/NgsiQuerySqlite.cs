@@ -57,7 +57,7 @@ public sealed partial class NgsiQuery
             return "{" + (p.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var number = c.Values is [JsonValue v] && v.GetValueKind() == JsonValueKind.Number ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : (double?)null;
+        var number = c.Values is [JsonValue v] && v.GetValueKind() == JsonValueKind.Number ? NgsiTerms.Number(v) : (double?)null;
         var text = c.Values is [JsonValue s] && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : null;
         var op = c.Op switch { "==" => "=", ">" or ">=" or "<" or "<=" => c.Op, _ => null };
         var attribute = Param("$.\"" + c.Attribute + "\"");

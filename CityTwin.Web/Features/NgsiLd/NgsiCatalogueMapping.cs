@@ -260,7 +260,7 @@ public static class NgsiCatalogueMapping
         (JsonObject x, JsonObject y) => x.Count == y.Count && x.All(m => y.TryGetPropertyValue(m.Key, out var other) && SameJson(m.Value, other)),
         (JsonArray x, JsonArray y) => x.Count == y.Count && x.Zip(y).All(p => SameJson(p.First, p.Second)),
         (JsonValue x, JsonValue y) when x.GetValueKind() == JsonValueKind.Number && y.GetValueKind() == JsonValueKind.Number =>
-            double.Parse(x.ToJsonString(), CultureInfo.InvariantCulture) == double.Parse(y.ToJsonString(), CultureInfo.InvariantCulture),
+            NgsiTerms.Number(x) == NgsiTerms.Number(y),
         (JsonValue x, JsonValue y) => x.ToJsonString() == y.ToJsonString(),
         _ => false,
     };

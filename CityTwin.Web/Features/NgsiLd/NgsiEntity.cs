@@ -71,6 +71,29 @@ public static class NgsiTerms
         "createdAt", "modifiedAt", "deletedAt", "instanceId",
     };
 
+    /// <summary>A JSON number as a double, whatever CLR type the node was built from (int, long, decimal, double).</summary>
+    public static double Number(JsonValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The member that holds an attribute instance's value for its NGSI-LD type (object, languageMap, valueList…).</summary>
+    public static JsonNode? MainValue(JsonObject attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        return attribute["type"]?.GetValue<string>() switch
+        {
+            Relationship => attribute["object"],
+            LanguageProperty => attribute["languageMap"],
+            VocabProperty => attribute["vocab"],
+            JsonProperty => attribute["json"],
+            ListProperty => attribute["valueList"],
+            ListRelationship => attribute["objectList"],
+            _ => attribute["value"],
+        };
+    }
+
     /// <summary>Entity members that are not attributes.</summary>
     public static readonly IReadOnlySet<string> EntityMembers = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -211,6 +211,6 @@ public sealed class NgsiGeoQuery
 
     private static Coordinate Position(JsonNode? node) =>
         node is JsonArray { Count: >= 2 } p && p[0] is JsonValue x && p[1] is JsonValue y
-            ? new Coordinate(double.Parse(x.ToJsonString(), CultureInfo.InvariantCulture), double.Parse(y.ToJsonString(), CultureInfo.InvariantCulture))
+            ? new Coordinate(NgsiTerms.Number(x), NgsiTerms.Number(y))
             : throw new FormatException("a position is [longitude, latitude]");
 }

@@ -284,14 +284,7 @@ public static class NgsiLdEndpoints
             throw NgsiLdException.BadData("Query Entities needs at least one of type, attrs, q or georel.");
         }
 
-        var limit = Number(Param("limit"), "limit", options.DefaultLimit, 0, options.MaxLimit);
-        var offset = Number(Param("offset"), "offset", 0, 0, int.MaxValue);
-        var count = Param("count") switch
-        {
-            null or "false" => false,
-            "true" => true,
-            var other => throw NgsiLdException.BadData($"count must be true or false, not '{other}'."),
-        };
+        var (limit, offset, count) = Paging(Param, options);
         if (limit == 0 && !count)
         {
             throw NgsiLdException.BadData("limit=0 is only allowed with count=true.");
@@ -384,6 +377,17 @@ public static class NgsiLdEndpoints
             (q is null || q.Matches(entity)) &&
             (geo is null || geo.Matches(entity)), q, geo);
     }
+
+    /// <summary>limit, offset and count of a query (BadRequestData naming a bad one).</summary>
+    internal static (int Limit, int Offset, bool Count) Paging(Func<string, string?> param, NgsiLdOptions options) =>
+        (Number(param("limit"), "limit", options.DefaultLimit, 0, options.MaxLimit),
+         Number(param("offset"), "offset", 0, 0, int.MaxValue),
+         param("count") switch
+         {
+             null or "false" => false,
+             "true" => true,
+             var other => throw NgsiLdException.BadData($"count must be true or false, not '{other}'."),
+         });
 
     internal static int Number(string? text, string name, int fallback, int min, int max) =>
         text is null ? fallback

@@ -126,14 +126,7 @@ public static class NgsiLdTemporalEndpoints
             throw NgsiLdException.BadData("Query Temporal Evolution of Entities needs at least one of type, id, attrs, q or georel.");
         }
 
-        var limit = Number(param("limit"), "limit", options.DefaultLimit, 0, options.MaxLimit);
-        var offset = Number(param("offset"), "offset", 0, 0, int.MaxValue);
-        var count = param("count") switch
-        {
-            null or "false" => false,
-            "true" => true,
-            var other => throw NgsiLdException.BadData($"count must be true or false, not '{other}'."),
-        };
+        var (limit, offset, count) = Paging(param, options);
         var filter = Filter(selection, context);
         var attrs = Projection(selection.Attrs, context);
 

@@ -106,7 +106,7 @@ public sealed class NgsiOrderBy : IComparer<NgsiEntity>
 
         while (node is JsonObject attribute && attribute["type"] is JsonValue)
         {
-            node = attribute["value"] ?? attribute["object"] ?? attribute["languageMap"] ?? attribute["vocab"] ?? attribute["json"] ?? attribute["valueList"];
+            node = NgsiTerms.MainValue(attribute);
         }
 
         return node is JsonObject literal && literal["@value"] is { } v ? v : node;
@@ -116,7 +116,7 @@ public sealed class NgsiOrderBy : IComparer<NgsiEntity>
     {
         if (a is JsonValue x && b is JsonValue y && x.GetValueKind() == JsonValueKind.Number && y.GetValueKind() == JsonValueKind.Number)
         {
-            return double.Parse(x.ToJsonString(), CultureInfo.InvariantCulture).CompareTo(double.Parse(y.ToJsonString(), CultureInfo.InvariantCulture));
+            return NgsiTerms.Number(x).CompareTo(NgsiTerms.Number(y));
         }
 
         return string.CompareOrdinal(Text(a), Text(b)) switch { < 0 => -1, > 0 => 1, _ => 0 };

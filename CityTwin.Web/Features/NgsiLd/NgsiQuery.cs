@@ -72,16 +72,7 @@ public sealed partial class NgsiQuery
 
             if (node is JsonObject attribute && attribute["type"] is JsonValue)
             {
-                node = attribute["type"]!.GetValue<string>() switch
-                {
-                    NgsiTerms.Relationship => attribute["object"],
-                    NgsiTerms.LanguageProperty => attribute["languageMap"],
-                    NgsiTerms.VocabProperty => attribute["vocab"],
-                    NgsiTerms.JsonProperty => attribute["json"],
-                    NgsiTerms.ListProperty => attribute["valueList"],
-                    NgsiTerms.ListRelationship => attribute["objectList"],
-                    _ => attribute["value"],
-                };
+                node = NgsiTerms.MainValue(attribute);
             }
 
             foreach (var key in Keys)
@@ -123,9 +114,6 @@ public sealed partial class NgsiQuery
             };
         }
 
-        /// <summary>A JSON number as a double, whatever CLR type the node was built from (int, long, decimal, double).</summary>
-        private static double NumberOf(JsonValue value) => double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
-
         /// <summary>Compares numbers as numbers, everything else by its JSON text (ISO dates order as text); int.MinValue when not comparable.</summary>
         private static int Order(JsonNode actual, JsonNode? expected)
         {
@@ -133,7 +121,7 @@ public sealed partial class NgsiQuery
             {
                 if (a.GetValueKind() == JsonValueKind.Number && e.GetValueKind() == JsonValueKind.Number)
                 {
-                    return NumberOf(a).CompareTo(NumberOf(e));
+                    return NgsiTerms.Number(a).CompareTo(NgsiTerms.Number(e));
                 }
 
                 if (a.GetValueKind() == e.GetValueKind())
