@@ -102,7 +102,7 @@ public sealed class NgsiLdTemporalTests(CityTwinAppFactory app)
     {
         var s = await FirstSeriesAsync();
         var start = s.Rows[0].At;
-        var body = await BodyAsync(await Keyed().GetAsync(Url(s, $"&options=aggregatedValues&aggrMethods=avg,max,totalCount,sum&aggrPeriodDuration=P1D&timerel=after&timeAt={Instant(start - 1)}")));
+        var body = await BodyAsync(await Keyed().GetAsync(Url(s, $"&options=aggregatedValues&aggrMethods=avg,max,totalCount,sum&aggrPeriodDuration=P1D&timerel=between&timeAt={Instant(start)}&endTimeAt={Instant(s.Rows[^1].At + 1)}")));
         var attribute = body[s.Iri]!;
         var days = s.Rows.GroupBy(r => (r.At - start) / 86_400).ToList();
         Assert.Equal(days.Count, attribute["avg"]!.AsArray().Count);
@@ -214,5 +214,16 @@ public sealed class NgsiLdTemporalTests(CityTwinAppFactory app)
 
         using var missing = await Keyed().GetAsync("/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Device:does-not-exist");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task AggregationPeriods_StartAtTimeAt_ForAfterToo()
+    {
+        var s = await FirstSeriesAsync();
+        var timeAt = s.Rows[0].At;
+        var body = await BodyAsync(await Keyed().GetAsync(Url(s, $"&options=aggregatedValues&aggrMethods=totalCount&aggrPeriodDuration=PT1H&timerel=after&timeAt={Instant(timeAt)}")));
+        var first = body[s.Iri]!["totalCount"]![0]!.AsArray();
+        Assert.Equal(Instant(timeAt + 3600), first[1]!.GetValue<string>()); // the first hour holds nothing after timeAt: omitted
+        Assert.Equal(Instant(timeAt + 7200), first[2]!.GetValue<string>());
     }
 }

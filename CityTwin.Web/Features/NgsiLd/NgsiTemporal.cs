@@ -171,7 +171,8 @@ public sealed record NgsiTemporalQuery(string? TimeRel, DateTimeOffset? TimeAt, 
         }
 
         var (from, to) = Range;
-        var start = from == long.MinValue ? instances[0].At : from;
+        // Periods start at timeAt (for "after" too, whose first included instant is one second later).
+        var start = TimeAt is { } at ? at.ToUnixTimeSeconds() : instances[0].At;
         var end = to == long.MaxValue ? instances[^1].At + 1 : to;
         var step = Period is { } p ? Math.Max(1, (long)p.TotalSeconds) : Math.Max(1, end - start);
         var i = 0;
