@@ -117,7 +117,9 @@ public sealed class Asset
         asset.ReplacementCost = CheckCost(state.ReplacementCost);
         foreach (var (iri, value) in state.Attributes)
         {
-            asset.PutAttribute(iri, value);
+            // Stored values load as they are: a value outside a range narrowed since (or written around the registry) is a
+            // data-quality finding (DataQuality.HasValueOutOfRange), not a reason to make the asset unreadable.
+            asset.PutAttribute(iri, value, checkDefinition: false);
         }
 
         foreach (var (iri, publication) in state.AttributePublication)
@@ -290,7 +292,7 @@ public sealed class Asset
         PutAttribute(iri, value);
     }
 
-    private void PutAttribute(string iri, AttributeValue value)
+    private void PutAttribute(string iri, AttributeValue value, bool checkDefinition = true)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!Uri.TryCreate(iri, UriKind.Absolute, out _))
@@ -304,7 +306,11 @@ public sealed class Asset
             throw new DomainException(definition.Term, $"{definition.Label} is a relationship; link it to an asset instead.");
         }
 
-        definition?.Validate(value);
+        if (checkDefinition)
+        {
+            definition?.Validate(value);
+        }
+
         _attributes[iri] = definition?.UnitCode is { } unit && value.UnitCode is null && value.Number is not null
             ? (value.Type == AttributeDataType.Integer ? AttributeValue.OfInteger((long)value.Number.Value, unit) : AttributeValue.OfNumber(value.Number.Value, unit))
             : value;

@@ -29,8 +29,9 @@ public static class AssetTypeCatalog
         string? unitLabel = null, double? min = null, double? max = null, IReadOnlyList<string>? allowed = null) =>
         new(term, CityTwinTerms.Own(term), type, label, AttributeKind.Property, unit, unitLabel, min, max, allowed);
 
-    private static AttributeDefinition Rel(string subject, string term, string label, bool list = false) =>
-        Sdm(subject, term, Text, label, kind: AttributeKind.Relationship, list: list);
+    /// <summary>A relationship to assets of <paramref name="target"/> (null: any asset).</summary>
+    private static AttributeDefinition Rel(string subject, string term, string label, string? target, bool list = false) =>
+        Sdm(subject, term, Text, label, kind: AttributeKind.Relationship, list: list) with { TargetType = target };
 
     public static readonly AssetType Streetlight = new("Streetlight", CityTwinTerms.Sdm(Lighting, "Streetlight"),
         "Street light", "Street lights", Lighting, AssetCategory.Lighting, 30,
@@ -42,7 +43,7 @@ public static class AssetTypeCatalog
             allowed: ["bridge", "centralIsland", "facade", "garden", "park", "parking", "pedestrianPath", "playground", "road", "sidewalk", "tunnel"]),
         Sdm(Lighting, "streetPoleNum", Text, "Pole number"),
         SdmStatus("Lamp status", ["ok", "defectiveLamp", "columnIssue", "brokenLantern"]),
-        Rel(Lighting, "refStreetlightGroup", "Street light group"),
+        Rel(Lighting, "refStreetlightGroup", "Street light group", "StreetlightGroup"),
     ]);
 
     public static readonly AssetType StreetlightGroup = new("StreetlightGroup", CityTwinTerms.Sdm(Lighting, "StreetlightGroup"),
@@ -50,7 +51,7 @@ public static class AssetTypeCatalog
     [
         Sdm(Lighting, "circuitId", Text, "Circuit"),
         Sdm(Lighting, "switchingMode", Text, "Switching mode", allowed: ["night-ON", "night-OFF", "night-LOW", "always-ON", "day-ON", "day-OFF", "day-LOW"], list: true),
-        Rel(Lighting, "refStreetlightControlCabinet", "Control cabinet"),
+        Rel(Lighting, "refStreetlightControlCabinet", "Control cabinet", "StreetlightControlCabinet"),
     ]);
 
     public static readonly AssetType StreetlightControlCabinet = new("StreetlightControlCabinet",
@@ -60,7 +61,7 @@ public static class AssetTypeCatalog
         Sdm(Lighting, "maximumPowerAvailable", Number, "Maximum power available", "KWT", "kW", 0, 500),
         Sdm(Lighting, "workingMode", Text, "Working mode", allowed: ["automatic", "manual", "semiautomatic"]),
         Sdm(Lighting, "cupboardMadeOf", Text, "Cupboard material", allowed: ["concrete", "metal", "other", "plastic"]),
-        Rel(Lighting, "refStreetlightGroup", "Street light groups", list: true),
+        Rel(Lighting, "refStreetlightGroup", "Street light groups", "StreetlightGroup", list: true),
     ]);
 
     /// <summary>The Smart Data Models Building categories (OpenStreetMap building values).</summary>
@@ -106,7 +107,7 @@ public static class AssetTypeCatalog
         SdmStatus("Occupancy", ["free", "occupied", "closed", "unknown"]),
         Sdm("Parking", "width", Number, "Width", "MTR", "m", 1, 10),
         Sdm("Parking", "length", Number, "Length", "MTR", "m", 2, 30),
-        Rel("Parking", "refParkingSite", "Parking site"),
+        Rel("Parking", "refParkingSite", "Parking site", "OffStreetParking"),
     ]);
 
     public static readonly AssetType OffStreetParking = new("OffStreetParking", CityTwinTerms.Sdm("Parking", "OffStreetParking"),
@@ -151,7 +152,7 @@ public static class AssetTypeCatalog
         Sdm("ParksAndGardens", "width", Number, "Width", "MTR", "m", 0.2, 100),
         Sdm("ParksAndGardens", "depth", Number, "Depth", "MTR", "m", 0.2, 100),
         Sdm("ParksAndGardens", "dateLastWatering", Date, "Last watered"),
-        Rel("ParksAndGardens", "refGarden", "Garden"),
+        Rel("ParksAndGardens", "refGarden", "Garden", "Garden"),
     ]);
 
     public static readonly AssetType Tree = new("Tree", CityTwinTerms.Own("Tree"),
@@ -172,7 +173,7 @@ public static class AssetTypeCatalog
         Sdm("Device", "serialNumber", Text, "Serial number", publication: PublicationClass.Internal),
         Sdm("Device", "batteryLevel", Number, "Battery level", "C62", "(0–1)", 0, 1),
         Sdm("Device", "firmwareVersion", Text, "Firmware version", publication: PublicationClass.Internal),
-        Sdm("Device", "controlledAsset", Text, "Monitored asset", kind: AttributeKind.Relationship, list: true),
+        Rel("Device", "controlledAsset", "Monitored assets", null, list: true),
     ]);
 
     public static IReadOnlyList<AssetType> All { get; } =

@@ -29,6 +29,9 @@ public sealed record AttributeDefinition(
     PublicationClass DefaultPublication = PublicationClass.Public,
     bool IsList = false)
 {
+    /// <summary>For a relationship: the asset type its targets have (null when any asset may be the target).</summary>
+    public string? TargetType { get; init; }
+
     /// <summary>Checks a value against this definition; throws a <see cref="DomainException"/> naming the attribute.</summary>
     public void Validate(AttributeValue value)
     {

@@ -1,3 +1,5 @@
+using CityTwin.Domain.Geography;
+
 namespace CityTwin.Domain.Assets;
 
 public enum QualityIssue
@@ -9,6 +11,7 @@ public enum QualityIssue
     MissingDistrict,
     PastExpectedLife,
     MissingReplacementCost,
+    OutOfRange,
 }
 
 /// <summary>Data-quality checks of one asset: what a curator should complete or verify.</summary>
@@ -17,7 +20,11 @@ public static class DataQuality
     /// <summary>An inspection older than this many years is stale.</summary>
     public const int StaleInspectionYears = 5;
 
-    public static IReadOnlyList<QualityIssue> IssuesOf(Asset asset, DateOnly today)
+    /// <summary>
+    /// The issues of one asset. <paramref name="districtBounds"/>: the bounding box of the asset's district, to tell a
+    /// location that lies outside it (swapped coordinates, a wrong CRS or a wrong district).
+    /// </summary>
+    public static IReadOnlyList<QualityIssue> IssuesOf(Asset asset, DateOnly today, GeoBounds? districtBounds = null)
     {
         ArgumentNullException.ThrowIfNull(asset);
         var issues = new List<QualityIssue>();
@@ -55,7 +62,31 @@ public static class DataQuality
             issues.Add(QualityIssue.MissingReplacementCost);
         }
 
+        if (HasValueOutOfRange(asset) || (districtBounds is { } box && asset.Geometry is { } geometry && !box.Intersects(geometry.Bounds)))
+        {
+            issues.Add(QualityIssue.OutOfRange);
+        }
+
         return issues;
+    }
+
+    /// <summary>
+    /// A number outside its definition's range (stored before the range was narrowed, or written around the registry):
+    /// writes refuse such values, so only older or foreign data has them.
+    /// </summary>
+    public static bool HasValueOutOfRange(Asset asset)
+    {
+        ArgumentNullException.ThrowIfNull(asset);
+        foreach (var (iri, value) in asset.Attributes)
+        {
+            if (value is { Type: AttributeDataType.Number or AttributeDataType.Integer, Number: { } n } && asset.Type.FindAttribute(iri) is { } def &&
+                (n < def.Minimum || n > def.Maximum))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static string Describe(QualityIssue issue) => issue switch
@@ -67,6 +98,7 @@ public static class DataQuality
         QualityIssue.MissingDistrict => "No district.",
         QualityIssue.PastExpectedLife => "Past its expected service life (renewal backlog).",
         QualityIssue.MissingReplacementCost => "Replacement cost is missing.",
+        QualityIssue.OutOfRange => "A value is outside its allowed range, or the location lies outside the asset's district.",
         _ => issue.ToString(),
     };
 }

@@ -45,7 +45,12 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         Assert.NotEmpty(history);
         Assert.All(history, e => Assert.Equal(nameof(ActorKind.ApiKey), e.ActorKind));
         Assert.All(history, e => Assert.False(string.IsNullOrEmpty(e.Actor)));
-        Assert.Contains(history, e => e.Operation == "api");
+        Assert.Contains(history, e => e.Operation == ChangeOperations.Api);
+
+        // The change log's "Api" filter (the spelling it offers) finds the entry.
+        var (logged, _) = await app.Services.GetRequiredService<HistoryService>().LogAsync(
+            new ChangeLogFilter(AssetId: id, Operation: ChangeOperations.Api));
+        Assert.NotEmpty(logged);
     }
 
     [Fact]
@@ -135,7 +140,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         Assert.Equal(2, third!.Condition);
         Assert.NotNull(third.Geometry);
         var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync(third.Id.Value);
-        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
+        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == ChangeOperations.Api);
     }
 
     [Fact]
@@ -158,7 +163,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         }
 
         var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync($"urn:ngsi-ld:AirSensor:group-{tag}-39");
-        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == "api");
+        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == ChangeOperations.Api);
     }
 
     [Theory]

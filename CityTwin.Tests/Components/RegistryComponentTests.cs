@@ -87,6 +87,41 @@ public sealed class RegistryComponentTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task EditForm_ShowsEveryLinkedGroupByName_AndSavingKeepsTheOnesNotRemoved()
+    {
+        var store = await UseDatabaseAsync();
+        var now = new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+        var groups = AssetTypeCatalog.StreetlightControlCabinet.FindAttribute("refStreetlightGroup")!.Iri;
+        var cabinet = Asset.Create(new AssetId("urn:ngsi-ld:StreetlightControlCabinet:form-c"), AssetTypeCatalog.StreetlightControlCabinet, "Quay cabinet", now);
+        foreach (var g in new[] { "North", "South", "East" })
+        {
+            var group = Asset.Create(new AssetId("urn:ngsi-ld:StreetlightGroup:form-" + g), AssetTypeCatalog.StreetlightGroup, g + " quay circuit", now);
+            await store.CreateAsync(group, new ChangeContext(ChangeActor.System("test"), ChangeOperations.Create));
+            cabinet.LinkTo(groups, group.Id);
+        }
+
+        await store.CreateAsync(cabinet, new ChangeContext(ChangeActor.System("test"), ChangeOperations.Create));
+        Render<MudPopoverProvider>();
+        Render<MudSnackbarProvider>();
+        var page = Render<AssetEditPage>(p => p.Add(x => x.Id, cabinet.Id.Value));
+        page.WaitForElement("#f-rel-refStreetlightGroup");
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("#f-rel-refStreetlightGroup .rel-target").Count));
+        var chips = page.Find("#f-rel-refStreetlightGroup").TextContent;
+        Assert.Contains("North quay circuit · Street light group", chips, StringComparison.Ordinal);
+        Assert.Contains("East quay circuit", chips, StringComparison.Ordinal);
+
+        // Remove "South", then save: North and East stay linked.
+        var south = page.FindAll("#f-rel-refStreetlightGroup .rel-target").Single(c => c.TextContent.Contains("South", StringComparison.Ordinal));
+        south.QuerySelector("button")!.Click();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("#f-rel-refStreetlightGroup .rel-target").Count));
+        page.Find("#f-save").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, store.FindAsync(cabinet.Id.Value).GetAwaiter().GetResult()!.Version), TimeSpan.FromSeconds(5));
+        var saved = (await store.FindAsync(cabinet.Id.Value))!;
+        Assert.Equal(["urn:ngsi-ld:StreetlightGroup:form-East", "urn:ngsi-ld:StreetlightGroup:form-North"],
+            saved.Relationships.Where(r => r.Iri == groups).Select(r => r.Target.Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ConflictDialog_ListsDifferingFields_AndMergesTheChoices()
     {
         var store = await UseDatabaseAsync();

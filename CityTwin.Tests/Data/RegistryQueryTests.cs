@@ -3,6 +3,9 @@ using CityTwin.Domain.Geography;
 using CityTwin.Domain.History;
 using CityTwin.Tests.Support;
 using CityTwin.Web.Data;
+using CityTwin.Web.Data.Records;
+using CityTwin.Web.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using CityTwin.Web.Features.Registry;
 using Microsoft.Extensions.Time.Testing;
 
@@ -111,5 +114,53 @@ public sealed class RegistryQueryTests : IAsyncLifetime
         var noDistrict = report.ByDistrict.Single(c => c.Key == RegistryFilterValues.None);
         Assert.Equal(10, noDistrict.Total);
         Assert.Equal(10, (await _registry.QueryAsync(new RegistryFilter { District = RegistryFilterValues.None }, new RegistrySort(), 0, 100)).Total);
+    }
+
+    [Fact]
+    public async Task Quality_OutOfRange_FindsNumbersOutsideTheirRange_AndLocationsOutsideTheirDistrict()
+    {
+        await using (var db = await _db.Factory.CreateDbContextAsync())
+        {
+            db.Districts.Add(new DistrictRecord
+            {
+                Code = "OR", Name = "Old Riverside", Boundary = """{"type":"Polygon","coordinates":[[[4.40,50.89],[4.42,50.89],[4.42,50.91],[4.40,50.91],[4.40,50.89]]]}""",
+                MinLon = 4.40, MinLat = 50.89, MaxLon = 4.42, MaxLat = 50.91,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var store = new AssetStore(_db.Factory, _time);
+        var height = AssetTypeCatalog.Streetlight.FindAttribute("lanternHeight")!.Iri;
+        async Task<Asset> Lamp(string local, double lon, double lat)
+        {
+            var lamp = Asset.Create(AssetId.For("Streetlight", local), AssetTypeCatalog.Streetlight, "Lamp " + local, _time.GetUtcNow());
+            lamp.Locate(AssetGeometry.Point(lon, lat));
+            lamp.AssignTo("Lighting", "OR");
+            lamp.SetAttribute(height, AttributeValue.OfNumber(10, "MTR"));
+            await store.CreateAsync(lamp, new ChangeContext(ChangeActor.System("test"), ChangeOperations.Create));
+            return lamp;
+        }
+
+        var fine = await Lamp("range-ok", 4.41, 50.90);
+        var swapped = await Lamp("range-swapped", 50.90, 4.41); // longitude and latitude swapped
+        var tall = await Lamp("range-tall", 4.41, 50.90);
+        await using (var db = await _db.Factory.CreateDbContextAsync())
+        {
+            // A value stored around the registry's rules (legacy data, a narrowed range): 95 m for a 1–40 m attribute.
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE Assets SET Attributes = json_set(Attributes, {0}, 95) WHERE Id = {1}", SqliteJson.ValuePath(height), tall.Id.Value);
+        }
+
+        var report = await _quality.ReportAsync();
+        Assert.Equal(2, report.ByType.Single(c => c.Key == "Streetlight").Issues[QualityIssue.OutOfRange]);
+        Assert.Equal(2, report.ByDistrict.Single(c => c.Key == "OR").Issues[QualityIssue.OutOfRange]);
+        var listed = await _registry.QueryAsync(new RegistryFilter { Issue = QualityIssue.OutOfRange }, new RegistrySort(), 0, 100);
+        Assert.Equal([swapped.Id.Value, tall.Id.Value], listed.Rows.Select(r => r.Id).Order(StringComparer.Ordinal));
+
+        // The asset's own Data quality tab says the same.
+        var box = new GeoBounds(4.40, 50.89, 4.42, 50.91);
+        Assert.DoesNotContain(QualityIssue.OutOfRange, DataQuality.IssuesOf((await store.FindAsync(fine.Id.Value))!, Today, box));
+        Assert.Contains(QualityIssue.OutOfRange, DataQuality.IssuesOf((await store.FindAsync(swapped.Id.Value))!, Today, box));
+        Assert.Contains(QualityIssue.OutOfRange, DataQuality.IssuesOf((await store.FindAsync(tall.Id.Value))!, Today, box));
     }
 }

@@ -85,7 +85,7 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
             var history = await db.AssetChanges.AsNoTracking().Where(c => c.AssetId == first.Id.Value).ToListAsync();
             // One entry per new asset, its initial values as JSON.
             var created = Assert.Single(history);
-            Assert.Equal(("import", "import-tester", "created"), (created.Operation, created.Actor, created.Field));
+            Assert.Equal((ChangeOperations.Import, "import-tester", "created"), (created.Operation, created.Actor, created.Field));
             using var initial = JsonDocument.Parse(created.To!);
             Assert.Equal(first.Name, initial.RootElement.GetProperty("name").GetString());
         }
@@ -378,7 +378,7 @@ public sealed class ImportServiceTests(ImportAppFactory app) : IClassFixture<Imp
         }
 
         var changes = await (await DbAsync()).AssetChanges.AsNoTracking().Where(c => c.AssetId == "urn:ngsi-ld:PointOfInterest:api-P1").ToListAsync();
-        Assert.Contains(changes, c => c.ActorKind == "ApiKey" && c.Operation == "import");
+        Assert.Contains(changes, c => c.ActorKind == "ApiKey" && c.Operation == ChangeOperations.Import);
 
         var bad = new HttpRequestMessage(HttpMethod.Post, "/api/imports") { Content = Form("bad.jsonld", "{ \"id\": ", ("format", "ngsi-ld"), ("mode", "commit")) };
         bad.Headers.Accept.ParseAdd("text/csv");

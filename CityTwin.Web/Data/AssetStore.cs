@@ -14,6 +14,21 @@ public sealed record ChangeContext(ChangeActor Actor, string Operation, string? 
     public const int MaxReasonLength = 1000;
 }
 
+/// <summary>The kinds of change the history records (<see cref="ChangeContext.Operation"/>), one spelling everywhere.</summary>
+public static class ChangeOperations
+{
+    public const string Create = "Create";
+    public const string Update = "Update";
+    public const string BulkEdit = "BulkEdit";
+    public const string Decommission = "Decommission";
+    public const string Restore = "Restore";
+    public const string Delete = "Delete";
+    public const string Import = "Import";
+    public const string Api = "Api";
+
+    public static IReadOnlyList<string> All { get; } = [Create, Update, BulkEdit, Decommission, Restore, Delete, Import, Api];
+}
+
 /// <summary>The asset does not exist (or no longer).</summary>
 public sealed class AssetNotFoundException(string id) : Exception($"Asset '{id}' does not exist.")
 {

@@ -33,6 +33,7 @@ public sealed class CityTwinDbContext(DbContextOptions<CityTwinDbContext> option
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(CityTwinDbContext).Assembly);
+        Sqlite.SqliteJson.Register(builder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -69,6 +69,21 @@ public sealed class AssetQueryService(IDbContextFactory<CityTwinDbContext> dbFac
             .ToListAsync(ct);
     }
 
+    /// <summary>Names and types of the given assets (unknown ids are left out), for pickers and link lists.</summary>
+    public async Task<IReadOnlyDictionary<string, AssetSummary>> FindSummariesAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new Dictionary<string, AssetSummary>(StringComparer.Ordinal);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new AssetSummary(a.Id, a.Type, a.Name, a.Status, a.Condition, a.DistrictCode, a.Address, a.Publication, null))
+            .ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, ct);
+    }
+
     public async Task<int> CountAsync(AssetSearch search, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(search);

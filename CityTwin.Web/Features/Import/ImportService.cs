@@ -83,7 +83,7 @@ public sealed class ImportService(
         if (request.Mode == ImportMode.Commit && writes.Count > 0 && !(request.AllOrNothing && rejected > 0))
         {
             var batch = Guid.NewGuid().ToString("N")[..12];
-            var context = new ChangeContext(actor, "import", $"Import of {Clip(request.FileName)}", batch);
+            var context = new ChangeContext(actor, ChangeOperations.Import, $"Import of {Clip(request.FileName)}", batch);
             try
             {
                 var save = new Progress<int>(n => progress?.Report(new ImportProgress("Saving", n, writes.Count)));

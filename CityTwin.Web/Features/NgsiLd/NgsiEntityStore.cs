@@ -20,7 +20,7 @@ namespace CityTwin.Web.Features.NgsiLd;
 /// </summary>
 public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
-    private const string Operation = "api";
+    private const string Operation = ChangeOperations.Api;
 
     /// <summary>Where an entity's scopes are kept among its attributes (the NGSI-LD term's IRI; never an attribute on output).</summary>
     public const string ScopeIri = "https://uri.etsi.org/ngsi-ld/scope";

@@ -1,4 +1,5 @@
 using CityTwin.Domain.Assets;
+using CityTwin.Domain.Geography;
 using CityTwin.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,13 @@ public sealed record LinkedAsset(string Id, string? Name, string? Type, string R
         ?? RelationshipIri[(RelationshipIri.LastIndexOfAny(['/', '#', ':']) + 1)..];
 }
 
-public sealed record AssetDetail(Asset Asset, IReadOnlyList<LinkedAsset> Outgoing, IReadOnlyList<LinkedAsset> Incoming, DateOnly? AsOf);
+public sealed record AssetDetail(Asset Asset, IReadOnlyList<LinkedAsset> Outgoing, IReadOnlyList<LinkedAsset> Incoming, DateOnly? AsOf)
+{
+    /// <summary>The asset's district (name and bounding box), when it has one the registry knows.</summary>
+    public string? DistrictName { get; init; }
+
+    public GeoBounds? DistrictBounds { get; init; }
+}
 
 /// <summary>Reads one asset with its relationships both ways, now or as of a past day.</summary>
 public sealed class AssetDetailService(IDbContextFactory<CityTwinDbContext> dbFactory, HistoryService history)
@@ -46,6 +53,12 @@ public sealed class AssetDetailService(IDbContextFactory<CityTwinDbContext> dbFa
                               where l.TargetId == id
                               orderby a.Name
                               select new LinkedAsset(a.Id, a.Name, a.Type, l.Iri)).Take(500).ToListAsync(ct);
-        return new AssetDetail(asset, outgoing, incoming, asOf);
+        var district = asset.DistrictCode is null ? null
+            : await db.Districts.AsNoTracking().Where(d => d.Code == asset.DistrictCode).Select(d => new { d.Name, d.MinLon, d.MinLat, d.MaxLon, d.MaxLat }).SingleOrDefaultAsync(ct);
+        return new AssetDetail(asset, outgoing, incoming, asOf)
+        {
+            DistrictName = district?.Name,
+            DistrictBounds = district is null ? null : new GeoBounds(district.MinLon, district.MinLat, district.MaxLon, district.MaxLat),
+        };
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class AssetEditPage
     private bool _submitted;
     private bool _saving;
     private bool _notFound;
+    private readonly Dictionary<string, AssetSummary> _targetNames = new(StringComparer.Ordinal);
 
     [Parameter] public string? Id { get; set; }
 
@@ -72,6 +73,7 @@ public sealed partial class AssetEditPage
 
         _form = AssetForm.From(_original);
         _base = _form.Clone();
+        await LoadTargetNamesAsync();
     }
 
     private void StartNew(string typeName)
@@ -119,7 +121,8 @@ public sealed partial class AssetEditPage
         Set("latitude", point.Latitude.ToString("0.0######", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private async Task<IEnumerable<string>> SearchAssetsAsync(string? text, CancellationToken ct)
+    /// <summary>Assets a relationship may point to: by name or address, of the relationship's target type; a pasted id as it is.</summary>
+    private async Task<IEnumerable<string>> SearchTargetsAsync(AttributeDefinition def, string? text, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length < 2)
         {
@@ -131,8 +134,48 @@ public sealed partial class AssetEditPage
             return [text];
         }
 
-        var hits = await Search.SearchAsync(new AssetSearch(Text: text, PublicOnly: false, Limit: 15), ct);
-        return hits.Select(h => h.Id);
+        var hits = await Search.SearchAsync(new AssetSearch(Text: text, Type: def.TargetType, PublicOnly: false, Limit: 15), ct);
+        foreach (var hit in hits)
+        {
+            _targetNames[hit.Id] = hit;
+        }
+
+        return hits.Where(h => h.Id != Id).Select(h => h.Id);
+    }
+
+    private string TargetLabel(string? id) =>
+        id is null ? "" : _targetNames.TryGetValue(id, out var hit) ? $"{hit.Name} · {AssetTypeCatalog.Find(hit.Type)?.Label ?? hit.Type}" : id;
+
+    private static string TargetHelp(AttributeDefinition def) =>
+        (def.TargetType is { } type && AssetTypeCatalog.Find(type) is { } target ? $"Search {target.PluralLabel.ToLowerInvariant()} by name" : "Search assets by name") +
+        ", or paste an asset id";
+
+    private void AddTarget(AttributeDefinition def, string key, string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return;
+        }
+
+        _form!.SetTargets(key, def.IsList ? [.. _form.Targets(key), id] : [id]);
+        Revalidate(key);
+    }
+
+    private void RemoveTarget(string key, string id)
+    {
+        _form!.SetTargets(key, _form.Targets(key).Where(t => t != id));
+        Revalidate(key);
+    }
+
+    /// <summary>Names of the assets the form links to, so the links read as names rather than ids.</summary>
+    private async Task LoadTargetNamesAsync()
+    {
+        var ids = _form!.Type.Attributes.Where(a => a.Kind == AttributeKind.Relationship)
+            .SelectMany(a => _form.Targets(AssetForm.RelationshipPrefix + a.Iri)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, summary) in await Search.FindSummariesAsync(ids))
+        {
+            _targetNames[id] = summary;
+        }
     }
 
     private async Task SaveAsync()

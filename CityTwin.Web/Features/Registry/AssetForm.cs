@@ -37,6 +37,17 @@ public sealed class AssetForm
 
     public bool HasNonPointGeometry { get; private set; }
 
+    /// <summary>Separates the targets of one relationship field (asset ids never contain a line break).</summary>
+    public const char TargetSeparator = '\n';
+
+    /// <summary>The targets of a relationship field (<c>rel:</c> + IRI), in the order the curator gave them.</summary>
+    public IReadOnlyList<string> Targets(string key) =>
+        this[key]?.Split(TargetSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Sets the targets of a relationship field (duplicates dropped; none = the field is empty).</summary>
+    public void SetTargets(string key, IEnumerable<string> targets) =>
+        this[key] = string.Join(TargetSeparator, targets.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct(StringComparer.Ordinal));
+
     /// <summary>
     /// Attributes kept whole from the NGSI-LD API (sub-attributes, several instances…): the field shows their value;
     /// left as it is, the attribute is kept as it is; edited, it becomes the registry's plain value.
@@ -82,7 +93,7 @@ public sealed class AssetForm
         {
             if (def.Kind == AttributeKind.Relationship)
             {
-                f[RelationshipPrefix + def.Iri] = asset.Relationships.FirstOrDefault(r => r.Iri == def.Iri)?.Target.Value;
+                f.SetTargets(RelationshipPrefix + def.Iri, asset.Relationships.Where(r => r.Iri == def.Iri).Select(r => r.Target.Value));
             }
             else
             {
@@ -210,12 +221,29 @@ public sealed class AssetForm
                 {
                     def.Validate(attributeValue);
                 }
-                else if (key.StartsWith(RelationshipPrefix, StringComparison.Ordinal) && value is not null && !AssetId.IsValid(value, out var error))
+                else if (key.StartsWith(RelationshipPrefix, StringComparison.Ordinal))
                 {
-                    throw new DomainException(key, error);
+                    CheckTargets(key);
                 }
 
                 break;
+        }
+    }
+
+    private void CheckTargets(string key)
+    {
+        var targets = Targets(key);
+        foreach (var target in targets)
+        {
+            if (!AssetId.IsValid(target, out var error))
+            {
+                throw new DomainException(key, error);
+            }
+        }
+
+        if (targets.Count > 1 && Type.FindAttribute(key[RelationshipPrefix.Length..]) is { IsList: false } def)
+        {
+            throw new DomainException(key, $"{def.Label} links to one asset only; remove the others first.");
         }
     }
 
@@ -257,13 +285,13 @@ public sealed class AssetForm
         {
             if (def.Kind == AttributeKind.Relationship)
             {
-                var target = this[RelationshipPrefix + def.Iri];
-                foreach (var old in asset.Relationships.Where(r => r.Iri == def.Iri && r.Target.Value != target).ToList())
+                var targets = Targets(RelationshipPrefix + def.Iri);
+                foreach (var old in asset.Relationships.Where(r => r.Iri == def.Iri && !targets.Contains(r.Target.Value)).ToList())
                 {
                     asset.Unlink(def.Iri, old.Target);
                 }
 
-                if (target is not null)
+                foreach (var target in targets.Where(t => !asset.Relationships.Any(r => r.Iri == def.Iri && r.Target.Value == t)))
                 {
                     asset.LinkTo(def.Iri, new AssetId(target));
                 }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using CityTwin.Domain.Assets;
 using CityTwin.Web.Data;
 using CityTwin.Web.Data.Records;
+using CityTwin.Web.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CityTwin.Web.Features.Registry;
@@ -23,7 +24,7 @@ public sealed class DataQualityService(IDbContextFactory<CityTwinDbContext> dbFa
     public static IReadOnlyList<QualityIssue> Shown { get; } =
     [
         QualityIssue.MissingInstallationDate, QualityIssue.NeverInspected, QualityIssue.StaleInspection, QualityIssue.MissingGeometry,
-        QualityIssue.MissingDistrict, QualityIssue.PastExpectedLife, QualityIssue.MissingReplacementCost,
+        QualityIssue.MissingDistrict, QualityIssue.PastExpectedLife, QualityIssue.MissingReplacementCost, QualityIssue.OutOfRange,
     ];
 
     private static readonly QualityIssue[] Completeness =
@@ -31,8 +32,11 @@ public sealed class DataQualityService(IDbContextFactory<CityTwinDbContext> dbFa
 
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The SQL-translatable test of one issue, shared by the counts and the list filter.</summary>
-    internal static Expression<Func<AssetRecord, bool>> Predicate(QualityIssue issue, DateOnly today)
+    /// <summary>
+    /// The SQL-translatable test of one issue, shared by the counts and the list filter. <paramref name="districts"/>:
+    /// the district table of the same context (the out-of-range test compares locations with district boxes).
+    /// </summary>
+    internal static Expression<Func<AssetRecord, bool>> Predicate(QualityIssue issue, DateOnly today, IQueryable<DistrictRecord> districts)
     {
         var staleBefore = today.AddYears(-DataQuality.StaleInspectionYears);
         return issue switch
@@ -43,8 +47,57 @@ public sealed class DataQualityService(IDbContextFactory<CityTwinDbContext> dbFa
             QualityIssue.MissingGeometry => a => a.Geometry == null,
             QualityIssue.MissingDistrict => a => a.DistrictCode == null,
             QualityIssue.PastExpectedLife => a => a.InstalledOn != null && a.ExpectedLifeYears != null && a.InstalledOn.Value.AddYears(a.ExpectedLifeYears.Value) < today,
+            QualityIssue.OutOfRange => OutOfRange(districts),
             _ => a => a.ReplacementCost == null && a.Type != "StreetlightGroup",
         };
+    }
+
+    /// <summary>
+    /// A number outside its definition's range (see <see cref="DataQuality.HasValueOutOfRange"/>), or a location whose
+    /// box does not meet its district's box.
+    /// </summary>
+    private static Expression<Func<AssetRecord, bool>> OutOfRange(IQueryable<DistrictRecord> districts)
+    {
+        Expression<Func<AssetRecord, bool>> outsideDistrict = a => a.DistrictCode != null && a.MinLon != null && districts.Any(d => d.Code == a.DistrictCode &&
+            (a.MaxLon < d.MinLon || a.MinLon > d.MaxLon || a.MaxLat < d.MinLat || a.MinLat > d.MaxLat));
+        var a = outsideDistrict.Parameters[0];
+        var body = outsideDistrict.Body;
+        var attributes = Expression.Property(a, nameof(AssetRecord.Attributes));
+        var jsonType = typeof(SqliteJson).GetMethod(nameof(SqliteJson.Type))!;
+        var jsonNumber = typeof(SqliteJson).GetMethod(nameof(SqliteJson.Number))!;
+        foreach (var type in AssetTypeCatalog.All)
+        {
+            Expression? anyOut = null;
+            foreach (var def in type.Attributes.Where(d => d is { DataType: AttributeDataType.Number or AttributeDataType.Integer, Kind: AttributeKind.Property } && (d.Minimum is not null || d.Maximum is not null)))
+            {
+                var path = Expression.Constant(SqliteJson.ValuePath(def.Iri));
+                var kind = Expression.Call(jsonType, attributes, path);
+                var number = Expression.Call(jsonNumber, attributes, path);
+                var isNumber = Expression.OrElse(Expression.Equal(kind, Expression.Constant("integer")), Expression.Equal(kind, Expression.Constant("real")));
+                Expression? outside = null;
+                if (def.Minimum is { } min)
+                {
+                    outside = Expression.LessThan(number, Expression.Constant(min, typeof(double?)));
+                }
+
+                if (def.Maximum is { } max)
+                {
+                    var above = Expression.GreaterThan(number, Expression.Constant(max, typeof(double?)));
+                    outside = outside is null ? above : Expression.OrElse(outside, above);
+                }
+
+                var test = Expression.AndAlso(isNumber, outside!);
+                anyOut = anyOut is null ? test : Expression.OrElse(anyOut, test);
+            }
+
+            if (anyOut is not null)
+            {
+                var ofType = Expression.Equal(Expression.Property(a, nameof(AssetRecord.Type)), Expression.Constant(type.Name));
+                body = Expression.OrElse(body, Expression.AndAlso(ofType, anyOut));
+            }
+        }
+
+        return Expression.Lambda<Func<AssetRecord, bool>>(body, a);
     }
 
     /// <summary>Any completeness issue (the complement of "complete").</summary>
@@ -66,7 +119,7 @@ public sealed class DataQualityService(IDbContextFactory<CityTwinDbContext> dbFa
         var perIssue = new Dictionary<QualityIssue, List<(string Type, string? District, int Count)>>();
         foreach (var issue in Shown)
         {
-            var rows = await live.Where(Predicate(issue, today)).GroupBy(a => new { a.Type, a.DistrictCode })
+            var rows = await live.Where(Predicate(issue, today, db.Districts.AsNoTracking())).GroupBy(a => new { a.Type, a.DistrictCode })
                 .Select(g => new { g.Key.Type, g.Key.DistrictCode, Count = g.Count() }).ToListAsync(ct);
             perIssue[issue] = [.. rows.Select(r => (r.Type, r.DistrictCode, r.Count))];
         }

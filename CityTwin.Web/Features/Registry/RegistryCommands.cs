@@ -85,28 +85,28 @@ public sealed class RegistryCommands(AssetStore store, RegistryQueryService quer
             _ => a => a.RecordInspection(edit.Condition ?? 0, edit.InspectedOn ?? today, today),
         };
         var results = await store.UpdateManyAsync(targets, change,
-            new ChangeContext(ActorOf(user), "BulkEdit", reason, Guid.NewGuid().ToString("N")), ct);
+            new ChangeContext(ActorOf(user), ChangeOperations.BulkEdit, reason, Guid.NewGuid().ToString("N")), ct);
         return results.Count(r => r.Changes.Count > 0);
     }
 
     public Task<AssetWriteResult> UpdateAsync(string id, long version, Action<Asset> change, ClaimsPrincipal user, string? reason, CancellationToken ct = default) =>
-        store.UpdateAsync(id, version, change, new ChangeContext(ActorOf(user), "Update", reason), ct);
+        store.UpdateAsync(id, version, change, new ChangeContext(ActorOf(user), ChangeOperations.Update, reason), ct);
 
     public Task<AssetWriteResult> DecommissionAsync(string id, long version, ClaimsPrincipal user, string? reason, CancellationToken ct = default) =>
-        store.UpdateAsync(id, version, a => a.Decommission(Today), new ChangeContext(ActorOf(user), "Decommission", reason), ct);
+        store.UpdateAsync(id, version, a => a.Decommission(Today), new ChangeContext(ActorOf(user), ChangeOperations.Decommission, reason), ct);
 
     public Task<AssetWriteResult> RestoreAsync(string id, long version, ClaimsPrincipal user, string? reason, CancellationToken ct = default) =>
-        store.UpdateAsync(id, version, a => a.Restore(), new ChangeContext(ActorOf(user), "Restore", reason), ct);
+        store.UpdateAsync(id, version, a => a.Restore(), new ChangeContext(ActorOf(user), ChangeOperations.Restore, reason), ct);
 
     public Task<AssetWriteResult> CreateAsync(Asset asset, ClaimsPrincipal user, string? reason, CancellationToken ct = default) =>
-        store.CreateAsync(asset, new ChangeContext(ActorOf(user), "Create", reason), ct);
+        store.CreateAsync(asset, new ChangeContext(ActorOf(user), ChangeOperations.Create, reason), ct);
 
     /// <summary>Hard delete: administrators only (checked here too, not just in the page).</summary>
     public Task DeleteAsync(string id, long version, ClaimsPrincipal user, string? reason, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         return user.IsInRole(Roles.Administrator)
-            ? store.DeleteAsync(id, version, new ChangeContext(ActorOf(user), "Delete", reason), ct)
+            ? store.DeleteAsync(id, version, new ChangeContext(ActorOf(user), ChangeOperations.Delete, reason), ct)
             : throw new UnauthorizedAccessException("Only administrators may delete an asset for good; decommission it instead.");
     }
 }

@@ -107,7 +107,7 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
 
         if (f.Issue is { } issue)
         {
-            query = query.Where(DataQualityService.Predicate(issue, today));
+            query = query.Where(DataQualityService.Predicate(issue, today, db.Districts.AsNoTracking()));
         }
 
         return query;
