@@ -266,7 +266,11 @@ public sealed class RegistryJourneyTests(RunningApp app)
 
         var page = await SignedInAsync(Roles.DecisionMaker, DetailPath(id));
         await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(oldName + " (renamed today)");
-        await page.GotoAsync(DetailPath(id) + "?asof=" + yesterday);
+        // The detail page's own date picker (typed as a user would) opens the record as it was.
+        var picker = page.Locator("input#asset-asof, #asset-asof input").First;
+        await picker.FillAsync(yesterday);
+        await picker.PressAsync("Tab");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("asof=" + yesterday));
         await Assertions.Expect(page.Locator("#as-of-banner")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(oldName);
 

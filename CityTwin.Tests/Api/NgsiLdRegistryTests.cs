@@ -70,6 +70,59 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task AConditionalWrite_BuiltOnAStaleRead_Is412_AndNeverOverwritesTheCuratorsEdit()
+    {
+        var id = "urn:ngsi-ld:AirSensor:etag-" + Guid.NewGuid().ToString("N")[..8];
+        var client = Keyed();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+            Json("{\"id\":\"" + id + "\",\"type\":\"AirSensor\",\"pm10\":{\"type\":\"Property\",\"value\":5}}"))).StatusCode);
+        var read = await client.GetAsync("/ngsi-ld/v1/entities/" + id);
+        var etag = read.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.True(etag.IsWeak);
+
+        // A curator edits the asset after the API client read it.
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var asset = (await store.FindAsync(id))!;
+        await store.UpdateAsync(id, asset.Version, a => a.Rename("Renamed by a curator"), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), ChangeOperations.Update, "test"));
+
+        HttpRequestMessage Conditional(HttpMethod method, string path, string? ifMatch, string? body = null)
+        {
+            var request = new HttpRequestMessage(method, path) { Content = body is null ? null : Json(body) };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            return request;
+        }
+
+        var stale = await client.SendAsync(Conditional(HttpMethod.Put, "/ngsi-ld/v1/entities/" + id, etag.ToString(), "{\"type\":\"AirSensor\",\"pm10\":{\"type\":\"Property\",\"value\":6}}"));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        var problem = JsonNode.Parse(await stale.Content.ReadAsStringAsync())!;
+        Assert.Equal("https://w3id.org/citytwin/errors/PreconditionFailed", problem["type"]!.GetValue<string>());
+        Assert.Contains("changed since it was read", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.PreconditionFailed,
+            (await client.SendAsync(Conditional(HttpMethod.Patch, "/ngsi-ld/v1/entities/" + id + "/attrs", etag.ToString(), "{\"pm10\":{\"type\":\"Property\",\"value\":7}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.SendAsync(Conditional(HttpMethod.Delete, "/ngsi-ld/v1/entities/" + id, etag.ToString()))).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await client.SendAsync(Conditional(HttpMethod.Delete, "/ngsi-ld/v1/entities/" + id, "\"not-ours\""))).StatusCode);
+        var kept = (await store.FindAsync(id))!;
+        Assert.Equal("Renamed by a curator", kept.Name);
+        Assert.False(kept.IsDecommissioned);
+
+        // Read again: the new ETag lets the write through; "*" means any existing version.
+        var fresh = (await client.GetAsync("/ngsi-ld/v1/entities/" + id)).Headers.ETag!;
+        Assert.NotEqual(etag, fresh);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await client.SendAsync(Conditional(HttpMethod.Patch, "/ngsi-ld/v1/entities/" + id + "/attrs", fresh.ToString(), "{\"pm10\":{\"type\":\"Property\",\"value\":7}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await client.SendAsync(Conditional(HttpMethod.Patch, "/ngsi-ld/v1/entities/" + id + "/attrs", "*", "{\"pm10\":{\"type\":\"Property\",\"value\":8}}"))).StatusCode);
+        var after = JsonNode.Parse(await client.GetStringAsync("/ngsi-ld/v1/entities/" + id + "?options=keyValues"))!;
+        Assert.Equal(8, after["pm10"]!.GetValue<int>());
+        Assert.Equal("Renamed by a curator", (await store.FindAsync(id))!.Name);
+    }
+
+    [Fact]
     public async Task Writes_NeedAWriteKey_AndAnonymousCallersSeeOnlyPublicEntities()
     {
         var anonymous = app.CreateClient();

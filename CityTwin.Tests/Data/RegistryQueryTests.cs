@@ -163,4 +163,28 @@ public sealed class RegistryQueryTests : IAsyncLifetime
         Assert.Contains(QualityIssue.OutOfRange, DataQuality.IssuesOf((await store.FindAsync(swapped.Id.Value))!, Today, box));
         Assert.Contains(QualityIssue.OutOfRange, DataQuality.IssuesOf((await store.FindAsync(tall.Id.Value))!, Today, box));
     }
+
+    [Fact]
+    public async Task AsOfList_AppliesInstallationYearsAndNoDistrict_AndSaysWhichFiltersItCannotApply()
+    {
+        var store = new AssetStore(_db.Factory, _time);
+        _time.Advance(TimeSpan.FromDays(2));
+        var id = AssetId.For("Tree", "q00").Value;
+        var tree = (await store.FindAsync(id))!;
+        await store.UpdateAsync(id, tree.Version, a => a.SetLifecycle(new DateOnly(1950, 1, 1), 80, 1000m, 2, Today.AddDays(2)),
+            new ChangeContext(ChangeActor.System("test"), ChangeOperations.Update));
+
+        var oldTrees = new RegistryFilter { Type = "Tree", InstalledTo = 1960 };
+        Assert.Equal(11, (await _registry.QueryAsync(oldTrees, new RegistrySort(), 0, 100)).Total);
+        var past = await _registry.QueryAsync(oldTrees with { AsOf = Today }, new RegistrySort("installedOn", true), 0, 100);
+        Assert.Equal(10, past.Total);
+        Assert.All(past.Rows, r => Assert.Equal(new DateOnly(1900, 1, 1), r.InstalledOn));
+        Assert.Empty(past.NotApplied);
+
+        var pastWithoutDistrict = await _registry.QueryAsync(new RegistryFilter { District = RegistryFilterValues.None, AsOf = Today }, new RegistrySort(), 0, 100);
+        Assert.Equal(10, pastWithoutDistrict.Total);
+
+        var pastIssue = await _registry.QueryAsync(new RegistryFilter { Issue = QualityIssue.StaleInspection, AsOf = Today }, new RegistrySort(), 0, 100);
+        Assert.Contains("data quality", Assert.Single(pastIssue.NotApplied), StringComparison.Ordinal);
+    }
 }

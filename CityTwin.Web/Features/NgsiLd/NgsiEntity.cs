@@ -26,6 +26,9 @@ public sealed class NgsiEntity
     public DateTimeOffset? CreatedAt { get; init; }
 
     public DateTimeOffset? ModifiedAt { get; init; }
+
+    /// <summary>The registry version the entity was read at (its ETag); 0 for an entity not read from the registry.</summary>
+    public long Version { get; init; }
 }
 
 /// <summary>The NGSI-LD attribute types and the members that belong to the attribute itself (not sub-attributes).</summary>

@@ -33,9 +33,12 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
     /// <summary>
     /// Loads an entity, applies <paramref name="change"/> and saves the result as one versioned write (retried when
-    /// someone else wrote in between). ResourceNotFound when the entity does not exist.
+    /// someone else wrote in between). ResourceNotFound when the entity does not exist. <paramref name="ifMatch"/>: the
+    /// versions the caller's <c>If-Match</c> accepts (null: any); any other version is PreconditionFailed (412), never
+    /// retried, so a write built on a stale read never lands over a newer edit.
     /// </summary>
-    public async Task<T> ModifyAsync<T>(string id, ChangeActor actor, string reason, Func<NgsiEntity, T> change, CancellationToken ct)
+    public async Task<T> ModifyAsync<T>(string id, ChangeActor actor, string reason, Func<NgsiEntity, T> change, CancellationToken ct,
+        IReadOnlyCollection<long>? ifMatch = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -45,6 +48,8 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
                 throw NgsiLdException.NotFound(id);
             }
 
+            CheckPrecondition(asset, ifMatch);
+
             var entity = ToEntity(asset, publicOnly: false);
             var result = change(entity);
             var now = time.GetUtcNow();
@@ -52,6 +57,10 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             {
                 await store.UpdateAsync(id, asset.Version, a => Replace(a, entity, now), new ChangeContext(actor, Operation, "NGSI-LD: " + reason), ct);
                 return result;
+            }
+            catch (AssetConcurrencyException e) when (ifMatch is not null)
+            {
+                throw NgsiLdException.PreconditionFailed(id, e.Current.Version);
             }
             catch (AssetConcurrencyException) when (attempt < 2)
             {
@@ -451,7 +460,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     }
 
     /// <summary>Deletes an entity: the asset is decommissioned (kept with its history, restorable by curators). False if not found.</summary>
-    public async Task<bool> DeleteAsync(string id, ChangeActor actor, CancellationToken ct)
+    public async Task<bool> DeleteAsync(string id, ChangeActor actor, CancellationToken ct, IReadOnlyCollection<long>? ifMatch = null)
     {
         var asset = await store.FindAsync(id, ct);
         if (asset is null || asset.IsDecommissioned)
@@ -459,9 +468,26 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
             return false;
         }
 
+        CheckPrecondition(asset, ifMatch);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        await store.UpdateAsync(id, asset.Version, a => a.Decommission(today), new ChangeContext(actor, Operation, "NGSI-LD: delete entity"), ct);
+        try
+        {
+            await store.UpdateAsync(id, asset.Version, a => a.Decommission(today), new ChangeContext(actor, Operation, "NGSI-LD: delete entity"), ct);
+        }
+        catch (AssetConcurrencyException e) when (ifMatch is not null)
+        {
+            throw NgsiLdException.PreconditionFailed(id, e.Current.Version);
+        }
+
         return true;
+    }
+
+    private static void CheckPrecondition(Asset asset, IReadOnlyCollection<long>? ifMatch)
+    {
+        if (ifMatch is not null && !ifMatch.Contains(asset.Version))
+        {
+            throw NgsiLdException.PreconditionFailed(asset.Id.Value, asset.Version);
+        }
     }
 
     /// <summary>The catalogue type of the entity's first type IRI, else a generic type.</summary>
@@ -581,7 +607,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         var types = asset.Attributes.TryGetValue(TypesIri, out var stored) && stored.Type == AttributeDataType.Ngsi
             ? JsonSerializer.Deserialize<List<string>>(stored.Text!)!
             : [asset.Type.Iri];
-        var entity = new NgsiEntity { Id = asset.Id.Value, Types = types, Scopes = scopes, CreatedAt = asset.CreatedAt, ModifiedAt = asset.ModifiedAt };
+        var entity = new NgsiEntity { Id = asset.Id.Value, Types = types, Scopes = scopes, CreatedAt = asset.CreatedAt, ModifiedAt = asset.ModifiedAt, Version = asset.Version };
         var at = NgsiEntityWriter.Instant(asset.ModifiedAt);
         if (!asset.Type.IsGeneric)
         {

@@ -179,6 +179,7 @@ public static class NgsiLdEndpoints
             throw new NgsiLdException(NgsiLdErrors.ResourceNotFound, $"Entity '{id}' has none of the requested attributes.");
         }
 
+        http.Response.Headers.ETag = NgsiLdHttp.ETag(entity.Version);
         return new JsonBodyResult(media, linkUrl, w => NgsiEntityWriter.Write(w, entity, how));
     });
 
@@ -455,7 +456,7 @@ public static class NgsiLdEndpoints
     private static Task<IResult> DeleteEntityAsync(HttpContext http, string id, NgsiEntityStore entities) => Run(http, async () =>
     {
         id = EntityId(id);
-        return await entities.DeleteAsync(id, RegistryCommands.ActorOf(http.User), http.RequestAborted)
+        return await entities.DeleteAsync(id, RegistryCommands.ActorOf(http.User), http.RequestAborted, NgsiLdHttp.IfMatch(http.Request))
             ? Results.NoContent()
             : throw NgsiLdException.NotFound(id);
     });
@@ -525,7 +526,7 @@ public static class NgsiLdEndpoints
         var noOverwrite = (options ?? "").Split(',').Contains("noOverwrite");
         var fragment = NgsiEntityReader.Read(body.Json, body.Context, requireId: false, requireType: false);
         var result = await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "append attributes",
-            entity => NgsiEntityOperations.Append(entity, fragment, noOverwrite), http.RequestAborted);
+            entity => NgsiEntityOperations.Append(entity, fragment, noOverwrite), http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Outcome(result);
     });
 
@@ -540,7 +541,7 @@ public static class NgsiLdEndpoints
         id = EntityId(id);
         var fragment = NgsiEntityReader.Read(body.Json, body.Context, requireId: false, requireType: false, allowNull: true);
         var result = await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "update attributes",
-            entity => NgsiEntityOperations.Update(entity, fragment), http.RequestAborted);
+            entity => NgsiEntityOperations.Update(entity, fragment), http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Outcome(result);
     });
 
@@ -563,7 +564,7 @@ public static class NgsiLdEndpoints
         }
 
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"update attribute {attr}",
-            entity => { NgsiEntityOperations.PartialUpdate(entity, iri, attr, fragment); return true; }, http.RequestAborted);
+            entity => { NgsiEntityOperations.PartialUpdate(entity, iri, attr, fragment); return true; }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Results.NoContent();
     });
 
@@ -584,7 +585,7 @@ public static class NgsiLdEndpoints
         var iri = NgsiEntityReader.ExpandName(body.Context, attr, attr);
         var instances = NgsiEntityReader.ReadAttribute(body.Json, body.Context, attr);
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"replace attribute {attr}",
-            entity => { NgsiEntityOperations.ReplaceAttribute(entity, iri, attr, instances); return true; }, http.RequestAborted);
+            entity => { NgsiEntityOperations.ReplaceAttribute(entity, iri, attr, instances); return true; }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Results.NoContent();
     });
 
@@ -606,12 +607,12 @@ public static class NgsiLdEndpoints
 
                 entity.Scopes = null;
                 return true;
-            }, http.RequestAborted);
+            }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
             return Results.NoContent();
         }
 
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), $"delete attribute {attr}",
-            entity => { NgsiEntityOperations.DeleteAttribute(entity, iri, attr, datasetId, deleteAll == true); return true; }, http.RequestAborted);
+            entity => { NgsiEntityOperations.DeleteAttribute(entity, iri, attr, datasetId, deleteAll == true); return true; }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Results.NoContent();
     });
 
@@ -631,7 +632,7 @@ public static class NgsiLdEndpoints
         }
 
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "replace entity",
-            entity => { NgsiEntityOperations.Replace(entity, replacement); return true; }, http.RequestAborted);
+            entity => { NgsiEntityOperations.Replace(entity, replacement); return true; }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Results.NoContent();
     });
 
@@ -651,7 +652,7 @@ public static class NgsiLdEndpoints
         }
 
         await entities.ModifyAsync(id, RegistryCommands.ActorOf(http.User), "merge entity",
-            entity => { NgsiEntityOperations.Merge(entity, fragment); return true; }, http.RequestAborted);
+            entity => { NgsiEntityOperations.Merge(entity, fragment); return true; }, http.RequestAborted, NgsiLdHttp.IfMatch(http.Request));
         return Results.NoContent();
     });
 

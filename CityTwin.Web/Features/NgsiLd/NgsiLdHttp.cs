@@ -14,6 +14,41 @@ public sealed record NgsiLdBody(JsonElement Json, JsonLdContext Context, bool Ld
 /// </summary>
 public static class NgsiLdHttp
 {
+    /// <summary>The ETag of an entity version: weak, as every representation (format, options, context) of one version shares it.</summary>
+    public static string ETag(long version) => $"W/\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>
+    /// The entity versions an <c>If-Match</c> header accepts: null when there is none or it is <c>*</c> (any existing
+    /// entity); otherwise the versions of its entity tags (weak or strong; a tag that is not one of ours matches nothing).
+    /// </summary>
+    public static IReadOnlyCollection<long>? IfMatch(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Headers.IfMatch;
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var versions = new List<long>();
+        foreach (var tag in values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (tag == "*")
+            {
+                return null;
+            }
+
+            var opaque = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+            if (opaque.Length > 2 && opaque[0] == '"' && opaque[^1] == '"' &&
+                long.TryParse(opaque.AsSpan(1, opaque.Length - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                versions.Add(version);
+            }
+        }
+
+        return versions;
+    }
+
     public const string Json = "application/json";
     public const string LdJson = "application/ld+json";
     public const string GeoJson = "application/geo+json";

@@ -17,6 +17,12 @@ public static class NgsiLdErrors
     public const string LdContextNotAvailable = "LdContextNotAvailable";
     public const string NoMultiTenantSupport = "NoMultiTenantSupport";
 
+    /// <summary>
+    /// Not an ETSI type: a conditional write (<c>If-Match</c> with an entity's ETag) on an entity that changed since
+    /// (HTTP 412, RFC 9110 13.1.1). A full IRI, so it is not mistaken for one of ETSI's.
+    /// </summary>
+    public const string PreconditionFailed = "https://w3id.org/citytwin/errors/PreconditionFailed";
+
     /// <summary>The status of an error type (LdContextNotAvailable: 504 in V1.9.1, configurable, see <see cref="NgsiLdOptions"/>).</summary>
     public static int StatusOf(string type, int contextNotAvailableStatus = 504) => type switch
     {
@@ -27,6 +33,7 @@ public static class NgsiLdErrors
         TooComplexQuery or TooManyResults => StatusCodes.Status403Forbidden,
         LdContextNotAvailable => contextNotAvailableStatus,
         NoMultiTenantSupport => StatusCodes.Status501NotImplemented,
+        PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -41,6 +48,7 @@ public static class NgsiLdErrors
         TooManyResults => "The query returns too many results",
         LdContextNotAvailable => "A JSON-LD @context could not be retrieved",
         NoMultiTenantSupport => "Tenants are not supported",
+        PreconditionFailed => "The entity changed since it was read",
         _ => "Internal error",
     };
 
@@ -49,7 +57,7 @@ public static class NgsiLdErrors
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject();
-        w.WriteString("type", Prefix + type);
+        w.WriteString("type", type.Contains(':', StringComparison.Ordinal) ? type : Prefix + type);
         w.WriteString("title", TitleOf(type));
         w.WriteNumber("status", status);
         w.WriteString("detail", detail);
@@ -67,6 +75,9 @@ public sealed class NgsiLdException(string type, string detail) : Exception(deta
     public static NgsiLdException Invalid(string detail) => new(NgsiLdErrors.InvalidRequest, detail);
 
     public static NgsiLdException NotFound(string id) => new(NgsiLdErrors.ResourceNotFound, $"Entity '{id}' was not found.");
+
+    public static NgsiLdException PreconditionFailed(string id, long current) => new(NgsiLdErrors.PreconditionFailed,
+        $"Entity '{id}' changed since it was read (If-Match does not match its current ETag {NgsiLdHttp.ETag(current)}); read it again and reapply the change. Nothing was written.");
 }
 
 /// <summary>NGSI-LD API settings: <c>CityTwin:NgsiLd</c>.</summary>

@@ -51,6 +51,9 @@ public sealed partial class AssetDetailPage
 
     private static string LinkUrl(string id) => $"/staff/registry/asset/{Uri.EscapeDataString(id)}";
 
+    private void OnAsOfChanged(DateTime? day) =>
+        Navigation.NavigateTo(day is { } d ? $"{LinkUrl(Id)}?asof={d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : LinkUrl(Id));
+
     private static string? ValueText(AttributeValue? value, AttributeDefinition definition) => value switch
     {
         null => null,

@@ -86,4 +86,8 @@ public sealed record RegistrySort(string Column = "name", bool Descending = fals
 public sealed record RegistryRow(string Id, string Type, string Name, string Status, int? Condition, DateOnly? InspectedOn, DateOnly? InstalledOn,
     string? District, string? Department, string? Address, string Publication, double? ReplacementCost, DateTimeOffset? ModifiedAt, long Version);
 
-public sealed record RegistryResult(IReadOnlyList<RegistryRow> Rows, int Total);
+public sealed record RegistryResult(IReadOnlyList<RegistryRow> Rows, int Total)
+{
+    /// <summary>Filters of the request this view cannot apply (the "as of" view has past versions' core fields only), to say so on the page.</summary>
+    public IReadOnlyList<string> NotApplied { get; init; } = [];
+}

@@ -27,6 +27,7 @@ public sealed partial class RegistryPage
     private RegistryFilter _filter = RegistryFilter.Empty;
     private string? _text;
     private int _total;
+    private IReadOnlyList<string> _notApplied = [];
     private IReadOnlyList<(string Code, string Name)> _districts = [];
 
     [Inject] private RegistryQueryService Registry { get; set; } = default!;
@@ -74,6 +75,7 @@ public sealed partial class RegistryPage
         var sort = sortDefinition is null ? new RegistrySort() : new RegistrySort(SortColumn(sortDefinition.SortBy), sortDefinition.Descending);
         var result = await Registry.QueryAsync(_filter, sort, state.StartIndex, Math.Max(1, state.Count), ct);
         _total = result.Total;
+        _notApplied = result.NotApplied;
         StateHasChanged();
         return new GridData<RegistryRow> { Items = result.Rows, TotalItems = result.Total };
     }

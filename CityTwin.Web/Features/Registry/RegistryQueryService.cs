@@ -1,3 +1,4 @@
+using CityTwin.Domain.Assets;
 using CityTwin.Web.Data;
 using CityTwin.Web.Data.Records;
 using CityTwin.Web.Data.Sqlite;
@@ -140,9 +141,10 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
     {
         var at = new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero).ToUnixTimeMilliseconds();
         var query = db.Database.SqlQuery<AsOfRow>($"""
-            SELECT Id, Type, Name, Status, Condition, DistrictCode, Publication, Version FROM Assets WHERE CreatedAt <= {at} AND ModifiedAt <= {at}
+            SELECT Id, Type, Name, Status, Condition, DistrictCode, Publication, Version, InstalledOn FROM Assets WHERE CreatedAt <= {at} AND ModifiedAt <= {at}
             UNION ALL
-            SELECT AssetId AS Id, Type, Name, Status, Condition, DistrictCode, Publication, Version FROM AssetVersions WHERE ValidFrom <= {at} AND ValidTo > {at}
+            SELECT AssetId AS Id, Type, Name, Status, Condition, DistrictCode, Publication, Version, json_extract(Snapshot, '$.InstalledOn') AS InstalledOn
+            FROM AssetVersions WHERE ValidFrom <= {at} AND ValidTo > {at}
             """);
         if (!f.IncludeDecommissioned && f.Status != "Decommissioned")
         {
@@ -156,7 +158,19 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
 
         if (f.District is { } district)
         {
-            query = query.Where(a => a.DistrictCode == district);
+            query = district == RegistryFilterValues.None ? query.Where(a => a.DistrictCode == null) : query.Where(a => a.DistrictCode == district);
+        }
+
+        if (f.InstalledFrom is { } yfrom)
+        {
+            var from = new DateOnly(yfrom, 1, 1);
+            query = query.Where(a => a.InstalledOn >= from);
+        }
+
+        if (f.InstalledTo is { } yto)
+        {
+            var to = new DateOnly(yto, 12, 31);
+            query = query.Where(a => a.InstalledOn <= to);
         }
 
         if (f.Status is { } status)
@@ -191,14 +205,19 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
             "type" => sort.Descending ? query.OrderByDescending(a => a.Type) : query.OrderBy(a => a.Type),
             "status" => sort.Descending ? query.OrderByDescending(a => a.Status) : query.OrderBy(a => a.Status),
             "district" => sort.Descending ? query.OrderByDescending(a => a.DistrictCode) : query.OrderBy(a => a.DistrictCode),
+            "installedOn" => sort.Descending ? query.OrderByDescending(a => a.InstalledOn) : query.OrderBy(a => a.InstalledOn),
             _ => sort.Descending ? query.OrderByDescending(a => a.Name) : query.OrderBy(a => a.Name),
         };
         var rows = await query.Skip(skip).Take(take).ToListAsync(ct);
-        return new RegistryResult([.. rows.Select(r => new RegistryRow(r.Id, r.Type, r.Name, r.Status, r.Condition, null, null, r.DistrictCode, null, null,
-            r.Publication, null, null, r.Version))], total);
+        return new RegistryResult([.. rows.Select(r => new RegistryRow(r.Id, r.Type, r.Name, r.Status, r.Condition, null, r.InstalledOn, r.DistrictCode, null, null,
+            r.Publication, null, null, r.Version))], total)
+        {
+            // Data-quality checks are about today's records (stale inspection, past expected life: relative to today).
+            NotApplied = f.Issue is { } issue ? [$"data quality ({DataQuality.Describe(issue).TrimEnd('.')})"] : [],
+        };
     }
 
-    private sealed record AsOfRow(string Id, string Type, string Name, string Status, int? Condition, string? DistrictCode, string Publication, long Version);
+    private sealed record AsOfRow(string Id, string Type, string Name, string Status, int? Condition, string? DistrictCode, string Publication, long Version, DateOnly? InstalledOn);
 }
 
 public static class RegistryFilterValues
