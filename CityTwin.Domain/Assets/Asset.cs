@@ -80,6 +80,7 @@ public sealed class Asset
             Provenance = provenance,
             Version = 1,
             ExpectedLifeYears = type.DefaultExpectedLifeYears > 0 ? type.DefaultExpectedLifeYears : null,
+            Publication = type.DefaultPublication,
         };
         return asset;
     }
@@ -361,11 +362,33 @@ public sealed class Asset
         _attributePublication[Type.FindAttribute(termOrIri)?.Iri ?? termOrIri] = publication;
     }
 
-    /// <summary>Effective publication of an attribute: its own class (or its definition's default), never more public than the asset.</summary>
+    /// <summary>
+    /// Lifecycle fields a curator can classify like attributes (IRI → default class): the others (name, status,
+    /// condition, dates, district) are what the registry publishes about any public asset.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PublicationClass> ClassifiedLifecycle { get; } = new Dictionary<string, PublicationClass>(StringComparer.Ordinal)
+    {
+        [Vocabulary.CityTwinTerms.SdmCommon("description")] = PublicationClass.Public,
+        [Vocabulary.CityTwinTerms.SdmCommon("address")] = PublicationClass.Public,
+        [Vocabulary.CityTwinTerms.ReplacementCost] = PublicationClass.Public,
+        [Vocabulary.CityTwinTerms.Criticality] = PublicationClass.Public,
+        [Vocabulary.CityTwinTerms.Department] = PublicationClass.Internal,
+    };
+
+    /// <summary>The default class of an attribute or classified lifecycle field of <paramref name="type"/>.</summary>
+    public static PublicationClass DefaultPublicationOf(AssetType type, string iri)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.FindAttribute(iri)?.DefaultPublication ?? ClassifiedLifecycle.GetValueOrDefault(iri, PublicationClass.Public);
+    }
+
+    /// <summary>
+    /// Effective publication of an attribute or classified lifecycle field: its own class (or its default), never
+    /// more public than the asset.
+    /// </summary>
     public PublicationClass PublicationOf(string iri)
     {
-        var own = _attributePublication.TryGetValue(iri, out var p) ? p
-            : Type.FindAttribute(iri)?.DefaultPublication ?? PublicationClass.Public;
+        var own = _attributePublication.TryGetValue(iri, out var p) ? p : DefaultPublicationOf(Type, iri);
         return own.Strictest(Publication);
     }
 

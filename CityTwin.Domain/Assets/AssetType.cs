@@ -14,6 +14,9 @@ public sealed record AssetType(
     int DefaultExpectedLifeYears,
     IReadOnlyList<AttributeDefinition> Attributes)
 {
+    /// <summary>The publication class a new asset of this type starts with (critical infrastructure starts internal).</summary>
+    public PublicationClass DefaultPublication { get; init; } = PublicationClass.Public;
+
     public AttributeDefinition? FindAttribute(string termOrIri) =>
         Attributes.FirstOrDefault(a => a.Term == termOrIri || a.Iri == termOrIri);
 

@@ -49,7 +49,7 @@ public static class AssetTypeCatalog
     public static readonly AssetType StreetlightGroup = new("StreetlightGroup", CityTwinTerms.Sdm(Lighting, "StreetlightGroup"),
         "Street light group", "Street light groups", Lighting, AssetCategory.Lighting, 30,
     [
-        Sdm(Lighting, "circuitId", Text, "Circuit"),
+        Sdm(Lighting, "circuitId", Text, "Circuit", publication: PublicationClass.Internal),
         Sdm(Lighting, "switchingMode", Text, "Switching mode", allowed: ["night-ON", "night-OFF", "night-LOW", "always-ON", "day-ON", "day-OFF", "day-LOW"], list: true),
         Rel(Lighting, "refStreetlightControlCabinet", "Control cabinet", "StreetlightControlCabinet"),
     ]);
@@ -62,7 +62,11 @@ public static class AssetTypeCatalog
         Sdm(Lighting, "workingMode", Text, "Working mode", allowed: ["automatic", "manual", "semiautomatic"]),
         Sdm(Lighting, "cupboardMadeOf", Text, "Cupboard material", allowed: ["concrete", "metal", "other", "plastic"]),
         Rel(Lighting, "refStreetlightGroup", "Street light groups", "StreetlightGroup", list: true),
-    ]);
+    ])
+    {
+        // Electrical infrastructure: where the cabinets are and what they feed is for staff unless a curator publishes it.
+        DefaultPublication = PublicationClass.Internal,
+    };
 
     /// <summary>The Smart Data Models Building categories (OpenStreetMap building values).</summary>
     private static readonly string[] BuildingCategories =

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using CityTwin.Domain.Assets;
 using CityTwin.Domain.History;
 using CityTwin.Tests.Support;
 using CityTwin.Web.Data;
@@ -120,6 +121,34 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var after = JsonNode.Parse(await client.GetStringAsync("/ngsi-ld/v1/entities/" + id + "?options=keyValues"))!;
         Assert.Equal(8, after["pm10"]!.GetValue<int>());
         Assert.Equal("Renamed by a curator", (await store.FindAsync(id))!.Name);
+    }
+
+    [Fact]
+    public async Task ALifecycleFieldClassifiedPersonal_IsHiddenFromCitizens_OnTheApiAndInOpenDataExports()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var id = AssetId.For("Tree", "private-" + tag);
+        var tree = Asset.Create(id, AssetTypeCatalog.Tree, "Oak in a private garden " + tag, DateTimeOffset.UtcNow);
+        tree.Describe("Planted by the owner", "12 Private Lane " + tag);
+        tree.PublishAttribute(CityTwin.Domain.Vocabulary.CityTwinTerms.SdmCommon("address"), PublicationClass.Personal);
+        tree.PublishAttribute(CityTwin.Domain.Vocabulary.CityTwinTerms.Department, PublicationClass.Public);
+        tree.AssignTo("Parks " + tag, null);
+        await app.Services.GetRequiredService<AssetStore>().CreateAsync(tree, new ChangeContext(ChangeActor.System("test"), ChangeOperations.Create));
+
+        var citizen = await app.CreateClient().GetStringAsync("/ngsi-ld/v1/entities/" + id.Value + "?options=keyValues");
+        Assert.DoesNotContain("Private Lane", citizen, StringComparison.Ordinal);
+        Assert.Contains("Planted by the owner", citizen, StringComparison.Ordinal);
+        Assert.Contains("Parks " + tag, citizen, StringComparison.Ordinal); // published on purpose
+        Assert.Contains("Private Lane", await Keyed().GetStringAsync("/ngsi-ld/v1/entities/" + id.Value + "?options=keyValues"), StringComparison.Ordinal);
+
+        var query = "?type=Tree&q=" + Uri.EscapeDataString("garden " + tag);
+        foreach (var format in new[] { "geojson", "csv", "ngsi-ld" })
+        {
+            var open = await app.CreateClient().GetStringAsync("/api/exports/assets" + query + "&format=" + format);
+            Assert.Contains("Oak in a private garden " + tag, open, StringComparison.Ordinal);
+            Assert.DoesNotContain("Private Lane", open, StringComparison.Ordinal);
+            Assert.Contains("Private Lane", await Keyed().GetStringAsync("/api/exports/assets" + query + "&format=" + format), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -225,6 +225,19 @@ public sealed class AssetTests
     }
 
     [Fact]
+    public void NewAssets_StartWithTheirTypesPublication_AndLifecycleFieldsHaveDefaultsToo()
+    {
+        Assert.Equal(PublicationClass.Internal, Asset.Create(AssetId.For("StreetlightControlCabinet", "c-1"), AssetTypeCatalog.StreetlightControlCabinet, "Cabinet", Now).Publication);
+        var tree = Asset.Create(AssetId.For("Tree", "t-pub"), AssetTypeCatalog.Tree, "Oak", Now);
+        Assert.Equal(PublicationClass.Public, tree.Publication);
+        Assert.Equal(PublicationClass.Internal, tree.PublicationOf(CityTwin.Domain.Vocabulary.CityTwinTerms.Department));
+        Assert.Equal(PublicationClass.Public, tree.PublicationOf(CityTwin.Domain.Vocabulary.CityTwinTerms.ReplacementCost));
+        tree.PublishAttribute(CityTwin.Domain.Vocabulary.CityTwinTerms.ReplacementCost, PublicationClass.Internal);
+        Assert.Equal(PublicationClass.Internal, tree.PublicationOf(CityTwin.Domain.Vocabulary.CityTwinTerms.ReplacementCost));
+        Assert.Equal(PublicationClass.Internal, AssetTypeCatalog.StreetlightGroup.FindAttribute("circuitId")!.DefaultPublication);
+    }
+
+    [Fact]
     public void PublicationOf_IsNeverMorePublicThanTheAsset()
     {
         var sensor = Asset.Create(AssetId.For("Device", "s-1"), AssetTypeCatalog.Device, "Sensor", Now);

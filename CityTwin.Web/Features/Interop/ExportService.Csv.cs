@@ -44,13 +44,14 @@ public sealed partial class ExportService
             var visibility = new Visibility(r, request.PublicOnly);
             buffer.Load(r.Attributes);
             line.Text(r.Id).Text(r.Type).Text(r.Name).Text(r.Status).Number(r.Condition).Date(r.InspectedOn).Date(r.InstalledOn)
-                .Number(r.ExpectedLifeYears).Number(r.ReplacementCost, null).Number(r.Criticality);
+                .Number(r.ExpectedLifeYears).Number(visibility.Visible(LifecycleIri.ReplacementCost) ? r.ReplacementCost : null, null)
+                .Number(visibility.Visible(LifecycleIri.Criticality) ? r.Criticality : null);
             if (!request.PublicOnly)
             {
                 line.Text(r.Department);
             }
 
-            line.Text(r.DistrictCode).Text(r.Address);
+            line.Text(r.DistrictCode).Text(visibility.Visible(LifecycleIri.Address) ? r.Address : null);
             if (r.MinLon is { } w0 && r.MaxLon is { } e0 && r.MinLat is { } s0 && r.MaxLat is { } n0)
             {
                 line.Number((w0 + e0) / 2, "0.0######").Number((s0 + n0) / 2, "0.0######");

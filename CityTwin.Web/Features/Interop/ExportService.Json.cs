@@ -73,7 +73,7 @@ public sealed partial class ExportService
 
         w.WriteStartObject(Names.Properties);
         w.WriteString(Names.Type, r.Type);
-        WriteLifecycle(w, r, visibility.PublicOnly, normalized: false, postalAddress: false);
+        WriteLifecycle(w, r, visibility, normalized: false, postalAddress: false);
         attributes.WriteAttributes(w, visibility, valuesOnly: true, type: null);
         WriteLinks(w, r, visibility, normalized: false, type: null, attributes.Names);
         w.WriteEndObject();
@@ -86,7 +86,7 @@ public sealed partial class ExportService
         w.WriteString(Names.Id, r.Id);
         w.WriteString(Names.Type, CompactName(r.TypeIri));
         var type = AssetTypeCatalog.Find(r.Type);
-        WriteLifecycle(w, r, visibility.PublicOnly, normalized: !keyValues, postalAddress: true);
+        WriteLifecycle(w, r, visibility, normalized: !keyValues, postalAddress: true);
         if (r.Geometry.Length > 0)
         {
             var g = r.Geometry.Span;
@@ -174,16 +174,16 @@ public sealed partial class ExportService
     }
 
     /// <summary>The lifecycle fields by CityTwin term; the owner department is internal and left out of public exports.</summary>
-    private static void WriteLifecycle(Utf8JsonWriter w, ExportRow r, bool publicOnly, bool normalized, bool postalAddress)
+    private static void WriteLifecycle(Utf8JsonWriter w, ExportRow r, Visibility visibility, bool normalized, bool postalAddress)
     {
         Span<byte> date = stackalloc byte[10];
         Text(w, Names.Name, r.Name, normalized);
-        if (r.Description is { } d)
+        if (r.Description is { } d && visibility.Visible(LifecycleIri.Description))
         {
             Text(w, Names.Description, d, normalized);
         }
 
-        if (r.Address is { } address)
+        if (r.Address is { } address && visibility.Visible(LifecycleIri.Address))
         {
             if (postalAddress)
             {
@@ -229,17 +229,21 @@ public sealed partial class ExportService
             End(w, normalized);
         }
 
-        if (r.ReplacementCost is { } cost)
+        if (r.ReplacementCost is { } cost && visibility.Visible(LifecycleIri.ReplacementCost))
         {
             Start(w, Names.ReplacementCost, normalized);
             w.WriteNumberValue(cost);
             End(w, normalized);
         }
 
-        Start(w, Names.Criticality, normalized);
-        w.WriteNumberValue(r.Criticality);
-        End(w, normalized);
-        if (!publicOnly && r.Department is { } dept)
+        if (visibility.Visible(LifecycleIri.Criticality))
+        {
+            Start(w, Names.Criticality, normalized);
+            w.WriteNumberValue(r.Criticality);
+            End(w, normalized);
+        }
+
+        if (r.Department is { } dept && visibility.Visible(LifecycleIri.Department))
         {
             Text(w, Names.OwnerDepartment, dept, normalized);
         }

@@ -725,7 +725,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
     {
         void Add(string term, JsonNode? value)
         {
-            if (value is not null)
+            if (value is not null && (!publicOnly || asset.PublicationOf(CityTwinContext.Lifecycle[term]) == PublicationClass.Public))
             {
                 entity.Attributes[CityTwinContext.Lifecycle[term]] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = value, ["createdAt"] = at, ["modifiedAt"] = at }];
             }
@@ -747,10 +747,7 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
         Add("expectedServiceLife", asset.ExpectedLifeYears);
         Add("replacementCost", asset.ReplacementCost is { } cost ? JsonValue.Create((double)cost) : null);
         Add("criticality", asset.Criticality);
-        if (!publicOnly)
-        {
-            Add("ownerDepartment", asset.Department);
-        }
+        Add("ownerDepartment", asset.Department);
 
         Add("district", asset.DistrictCode);
         Add("publicationClass", asset.Publication.ToString());

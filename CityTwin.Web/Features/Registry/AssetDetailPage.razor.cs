@@ -49,6 +49,10 @@ public sealed partial class AssetDetailPage
         _crumbs = [new("Registry", "/staff/registry"), new(_detail?.Asset.Name ?? Id, null, disabled: true)];
     }
 
+    /// <summary>Whether a classified lifecycle field shows: always to staff, to citizens only when public.</summary>
+    private bool Shows(Asset asset, string term) =>
+        !_citizenView || asset.PublicationOf(Interop.CityTwinContext.Lifecycle[term]) == PublicationClass.Public;
+
     private static string LinkUrl(string id) => $"/staff/registry/asset/{Uri.EscapeDataString(id)}";
 
     private void OnAsOfChanged(DateTime? day) =>
@@ -114,6 +118,11 @@ public sealed partial class AssetDetailPage
         catch (AssetConcurrencyException ex)
         {
             Snackbar.Add($"Someone else changed this asset (now version {ex.Current.Version}); the page shows the latest record. Nothing was saved.", Severity.Warning);
+            return false;
+        }
+        catch (AssetNotFoundException)
+        {
+            Snackbar.Add("This asset was deleted by someone else meanwhile. Nothing was saved.", Severity.Warning);
             return false;
         }
         catch (Exception ex) when (ex is DomainException or UnauthorizedAccessException)

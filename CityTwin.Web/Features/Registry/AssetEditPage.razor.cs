@@ -244,6 +244,10 @@ public sealed partial class AssetEditPage
                 Snackbar.Add("Not saved. Your edits are still in the form.", Severity.Info);
             }
         }
+        catch (AssetNotFoundException)
+        {
+            Snackbar.Add("Not saved: this asset was deleted by someone else meanwhile. Your edits are still in the form.", Severity.Error);
+        }
     }
 
     /// <summary>Maps a domain field name (or attribute term) to the form key that shows its message.</summary>

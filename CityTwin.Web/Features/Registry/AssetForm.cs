@@ -61,7 +61,7 @@ public sealed class AssetForm
         form["status"] = nameof(AssetStatus.Active);
         form["criticality"] = Asset.DefaultCriticality.ToString(CultureInfo.InvariantCulture);
         form["expectedLifeYears"] = type.DefaultExpectedLifeYears.ToString(CultureInfo.InvariantCulture);
-        form["publication"] = nameof(PublicationClass.Public);
+        form["publication"] = type.DefaultPublication.ToString();
         return form;
     }
 
@@ -89,6 +89,11 @@ public sealed class AssetForm
         }
 
         f.HasNonPointGeometry = asset.Geometry is { Kind: not GeometryKind.Point };
+        foreach (var iri in Asset.ClassifiedLifecycle.Keys)
+        {
+            f[PublicationPrefix + iri] = asset.AttributePublication.TryGetValue(iri, out var own) ? own.ToString() : null;
+        }
+
         foreach (var def in asset.Type.Attributes)
         {
             if (def.Kind == AttributeKind.Relationship)
@@ -307,6 +312,14 @@ public sealed class AssetForm
             if (this[PublicationPrefix + def.Iri] is { } publication)
             {
                 asset.PublishAttribute(def.Iri, Enum.Parse<PublicationClass>(publication));
+            }
+        }
+
+        foreach (var iri in Asset.ClassifiedLifecycle.Keys)
+        {
+            if (this[PublicationPrefix + iri] is { } publication)
+            {
+                asset.PublishAttribute(iri, Enum.Parse<PublicationClass>(publication));
             }
         }
     }

@@ -1,5 +1,6 @@
 using CityTwin.Domain.Assets;
 using CityTwin.Domain.History;
+using CityTwin.Domain.Vocabulary;
 
 namespace CityTwin.Web.Features.Registry;
 
@@ -13,6 +14,8 @@ public static class FieldLabels
         ["replacementCost"] = "Replacement cost (€)", ["criticality"] = "Criticality", ["department"] = "Department",
         ["district"] = "District", ["address"] = "Address", ["geometry"] = "Location", ["publication"] = "Publication",
         ["deleted"] = "Deleted", ["created"] = "Created (initial values)",
+        [CityTwinTerms.SdmCommon("description")] = "Description", [CityTwinTerms.SdmCommon("address")] = "Address",
+        [CityTwinTerms.ReplacementCost] = "Replacement cost", [CityTwinTerms.Criticality] = "Criticality", [CityTwinTerms.Department] = "Department",
     };
 
     public static string Of(string field, AssetType? type = null)
