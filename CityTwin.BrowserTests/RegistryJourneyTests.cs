@@ -255,6 +255,44 @@ public sealed class RegistryJourneyTests(RunningApp app)
     }
 
     [Fact]
+    public async Task Curator_EditsACabinet_KeepsEveryGroupItFeeds_AndAddsOneByName()
+    {
+        var (cabinetId, _) = await AnyAssetAsync("StreetlightControlCabinet", 1);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        const string feeds = "https://smartdatamodels.org/dataModel.Streetlighting/refStreetlightGroup";
+        var before = (await store.FindAsync(cabinetId))!.Relationships.Where(r => r.Iri == feeds).Select(r => r.Target.Value).ToHashSet();
+        Assert.True(before.Count >= 2, "the demo cabinet feeds several groups");
+        var db = app.Services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
+        string newGroup, newGroupName;
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            var row = await context.Assets.Where(a => a.Type == "StreetlightGroup" && a.Status == "Active" && !before.Contains(a.Id))
+                .OrderBy(a => a.Seq).Select(a => new { a.Id, a.Name }).FirstAsync();
+            (newGroup, newGroupName) = (row.Id, row.Name);
+        }
+
+        var page = await SignedInAsync(Roles.Curator, DetailPath(cabinetId) + "/edit");
+        var chips = page.Locator("#f-rel-refStreetlightGroup .rel-target");
+        await Assertions.Expect(chips).ToHaveCountAsync(before.Count);
+        await Assertions.Expect(chips.First).ToContainTextAsync("lighting circuit");
+
+        var add = page.Locator("#f-rel-refStreetlightGroup-add");
+        await add.FillAsync(newGroupName);
+        var option = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = newGroupName }).First;
+        await option.ClickAsync();
+        await Assertions.Expect(chips).ToHaveCountAsync(before.Count + 1);
+        await Assertions.Expect(add).ToHaveValueAsync(""); // ready for the next link
+        await RunningApp.ScreenshotAsync(page, "registry-edit-relationships", fullPage: true);
+        await page.Locator("#f-reason").FillAsync("Circuit moved to this cabinet");
+        await page.Locator("#f-save").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/registry/asset/[^/]+$"));
+        var after = (await store.FindAsync(cabinetId))!.Relationships.Where(r => r.Iri == feeds).Select(r => r.Target.Value).ToHashSet();
+        Assert.True(after.SetEquals(before.Append(newGroup)));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task AsOfView_ShowsTheValueBeforeAnEdit()
     {
         var (id, oldName) = await AnyAssetAsync("PointOfInterest", 5);

@@ -28,6 +28,9 @@ public sealed partial class AssetEditPage
     private bool _notFound;
     private readonly Dictionary<string, AssetSummary> _targetNames = new(StringComparer.Ordinal);
 
+    /// <summary>Bumped after a link is added, so the picker starts empty again (a new instance) for the next one.</summary>
+    private int _pickerGeneration;
+
     [Parameter] public string? Id { get; set; }
 
     [SupplyParameterFromQuery(Name = "type")] public string? TypeName { get; set; }
@@ -158,6 +161,7 @@ public sealed partial class AssetEditPage
         }
 
         _form!.SetTargets(key, def.IsList ? [.. _form.Targets(key), id] : [id]);
+        _pickerGeneration++;
         Revalidate(key);
     }
 
