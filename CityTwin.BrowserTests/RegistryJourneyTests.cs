@@ -214,6 +214,29 @@ public sealed class RegistryJourneyTests(RunningApp app)
     }
 
     [Fact]
+    public async Task CitizenPreview_HidesInternalAttributesAndFields_ThatStaffSee()
+    {
+        var db = app.Services.GetRequiredService<IDbContextFactory<CityTwinDbContext>>();
+        string id;
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            id = await context.Assets.Where(a => a.Type == "Device" && a.Status == "Active" && a.Publication == "Public" && a.Department != null)
+                .OrderBy(a => a.Seq).Select(a => a.Id).FirstAsync();
+        }
+
+        var page = await SignedInAsync(Roles.DecisionMaker, DetailPath(id));
+        var details = page.GetByRole(AriaRole.Tabpanel);
+        await Assertions.Expect(details).ToContainTextAsync("Serial number"); // Internal by default for sensors
+        await Assertions.Expect(details).ToContainTextAsync("Department");
+        await page.Locator("#citizen-view").ClickAsync();
+        await Assertions.Expect(details).Not.ToContainTextAsync("Serial number");
+        await Assertions.Expect(details).Not.ToContainTextAsync("Department");
+        await Assertions.Expect(details).ToContainTextAsync("Battery level"); // public attribute stays
+        await RunningApp.ScreenshotAsync(page, "registry-citizen-preview", fullPage: false);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task SensorDetail_ShowsItsMapAndObservationChart_WithADataTable()
     {
         var (id, name) = await AnyAssetAsync("Device", 1);

@@ -152,6 +152,43 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task LinkedEntityRetrieval_InlinesTheCabinetOfAStreetlightGroup_AndRefusesABadJoin()
+    {
+        var registry = app.Services.GetRequiredService<RegistryQueryService>();
+        var group = (await registry.QueryAsync(new RegistryFilter { Type = "StreetlightGroup" }, new RegistrySort(), 0, 1)).Rows[0];
+        var cabinetId = (await app.Services.GetRequiredService<AssetStore>().FindAsync(group.Id))!.Relationships
+            .Single(r => r.Iri.EndsWith("refStreetlightControlCabinet", StringComparison.Ordinal)).Target.Value;
+        const string link = "<http://localhost/ngsi-ld/contexts/citytwin.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
+
+        var inline = new HttpRequestMessage(HttpMethod.Get, "/ngsi-ld/v1/entities/" + group.Id + "?join=inline&pick=id,refStreetlightControlCabinet{id,name}");
+        inline.Headers.TryAddWithoutValidation("Link", link);
+        var entity = JsonNode.Parse(await (await Keyed().SendAsync(inline)).Content.ReadAsStringAsync())!;
+        var linked = entity["refStreetlightControlCabinet"]!["entity"]!;
+        Assert.Equal(cabinetId, linked["id"]!.GetValue<string>());
+        Assert.StartsWith("Cabinet", linked["name"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(linked["type"]); // not picked
+
+        var flat = new HttpRequestMessage(HttpMethod.Get, "/ngsi-ld/v1/entities?type=StreetlightGroup&id=" + group.Id + "&join=flat&options=keyValues");
+        flat.Headers.TryAddWithoutValidation("Link", link);
+        var rows = JsonNode.Parse(await (await Keyed().SendAsync(flat)).Content.ReadAsStringAsync())!.AsArray();
+        Assert.Equal([group.Id, cabinetId], rows.Select(r => r!["id"]!.GetValue<string>()));
+
+        // Citizens do not see internal cabinets: the relationship stays plain.
+        var anonymous = new HttpRequestMessage(HttpMethod.Get, "/ngsi-ld/v1/entities/" + group.Id + "?join=inline");
+        anonymous.Headers.TryAddWithoutValidation("Link", link);
+        var seen = await app.CreateClient().SendAsync(anonymous);
+        if (seen.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Null(JsonNode.Parse(await seen.Content.ReadAsStringAsync())!["refStreetlightControlCabinet"]?["entity"]);
+        }
+
+        var bad = await Keyed().GetAsync("/ngsi-ld/v1/entities/" + group.Id + "?join=sideways");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("join", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Keyed().GetAsync("/ngsi-ld/v1/entities/" + group.Id + "?join=inline&joinLevel=0")).StatusCode);
+    }
+
+    [Fact]
     public async Task Writes_NeedAWriteKey_AndAnonymousCallersSeeOnlyPublicEntities()
     {
         var anonymous = app.CreateClient();

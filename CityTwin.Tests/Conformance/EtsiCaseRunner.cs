@@ -435,7 +435,51 @@ public sealed partial class EtsiCaseRunner(HttpClient client)
         }
 
         var id = Sub(Str(args["entity_id"] ?? args["id"] ?? args["entityId"]));
-        return Etsi.Load(DataPath(file), id.Length > 0 ? id : null).ToJsonString();
+        var loaded = Etsi.Load(DataPath(file), id.Length > 0 ? id : null);
+        foreach (var (replaced, value) in args["replaced_paths"] as JsonObject ?? [])
+        {
+            // "Create Linking Entity": $.id and e.g. $.locatedAt.object (or $..object: every object member) set to the
+            // linking and linked entity ids.
+            if (replaced.StartsWith("$..", StringComparison.Ordinal))
+            {
+                ReplaceEverywhere(loaded, replaced[3..], Sub(Str(value)));
+                continue;
+            }
+
+            var names = replaced.TrimStart('$').Trim('.').Split('.');
+            var parent = names[..^1].Aggregate((JsonNode?)loaded, (node, name) => node?[name]) as JsonObject;
+            if (parent is not null)
+            {
+                parent[names[^1]] = Sub(Str(value));
+            }
+        }
+
+        return loaded.ToJsonString();
+    }
+
+    private static void ReplaceEverywhere(JsonNode? node, string member, string value)
+    {
+        if (node is JsonObject o)
+        {
+            foreach (var key in o.Select(p => p.Key).ToList())
+            {
+                if (key == member)
+                {
+                    o[key] = value;
+                }
+                else
+                {
+                    ReplaceEverywhere(o[key], member, value);
+                }
+            }
+        }
+        else if (node is JsonArray a)
+        {
+            foreach (var item in a)
+            {
+                ReplaceEverywhere(item, member, value);
+            }
+        }
     }
 
     /// <summary>A payload path relative to the suite's data folder (the transcriptions sometimes leave out "entities/").</summary>

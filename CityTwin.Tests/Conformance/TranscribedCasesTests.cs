@@ -12,7 +12,13 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
     public static readonly string[] Groups = ["019", "003", "004", "005", "006", "010", "011", "012", "013", "054", "055", "056", "057"];
 
     /// <summary>Single cases of other groups (CommonResponses) on the operations the API offers.</summary>
-    public static readonly string[] Singles = ["044_01_01", "059_01_01", "059_01_02"];
+    public static readonly string[] Singles =
+    [
+        "044_01_01", "059_01_01", "059_01_02",
+        // Retrieve Entity with linked-entity retrieval (join, v1.8); the other 018 cases are hand-written (RetrieveEntityTests).
+        "018_10_01", "018_10_02", "018_10_03", "018_10_04", "018_11_01", "018_12_01", "018_13_01", "018_13_02", "018_13_03", "018_13_04",
+        "018_14_01", "018_14_02", "018_20_01", "018_20_02", "018_20_03", "018_20_04", "018_21_01", "018_21_02", "018_21_03", "018_21_04",
+    ];
 
     /// <summary>Cases of these groups that do not pass yet, with why (docs/conformance.md lists them).</summary>
     public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -24,34 +30,6 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
         ["019_12_05"] = "datasetId filtering of queries (v1.8) is not offered yet",
         ["019_12_06"] = "datasetId filtering of queries (v1.8) is not offered yet",
         ["019_12_07"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_13_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_13_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_13_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_13_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_14_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_15_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_16_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_16_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_16_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_16_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_20_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_20_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_21_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_21_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_21_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_21_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_22_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_22_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_22_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_22_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_23_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_23_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_23_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_23_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_24_01"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_24_02"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_24_03"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
-        ["019_24_04"] = "linked-entity retrieval (join=inline|flat, v1.8) is not offered yet",
     };
 
     public static TheoryData<string> Ported()

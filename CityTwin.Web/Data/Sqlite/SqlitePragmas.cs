@@ -35,6 +35,17 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         }
     }
 
+    /// <summary>The same settings on a connection opened outside EF (raw readers), once per physical handle.</summary>
+    public static void Apply(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        if (FirstOpen(connection))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Statements;
+            command.ExecuteNonQuery();
+        }
+    }
+
     private static bool FirstOpen(DbConnection connection) =>
         connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || Configured.TryAdd(handle, handle);
 }

@@ -29,6 +29,39 @@ public sealed record NgsiRepresentation(NgsiFormat Format, bool SysAttrs, JsonLd
     /// <summary>GeoJSON representation: the IRI of the GeoProperty that is the Feature's geometry; null: not GeoJSON.</summary>
     public string? GeometryProperty { get; init; }
 
+    /// <summary>Linked-entity retrieval (4.5.23): <c>inline</c> or <c>flat</c>; null: none.</summary>
+    public string? Join { get; init; }
+
+    /// <summary>How many relationship hops linked-entity retrieval follows from here (0: none).</summary>
+    public int JoinLevel { get; init; }
+
+    /// <summary>The linked entities fetched for this answer, by id (inline: written inside the relationships).</summary>
+    public IReadOnlyDictionary<string, NgsiEntity>? Linked { get; init; }
+
+    /// <summary>The whole pick expression, names expanded: its braced parts project the linked entities.</summary>
+    public NgsiProjectionLevel? PickTree { get; init; }
+
+    /// <summary>The whole omit expression, names expanded.</summary>
+    public NgsiProjectionLevel? OmitTree { get; init; }
+
+    /// <summary>The representation of the entities linked through <paramref name="iri"/>, one hop further.</summary>
+    public NgsiRepresentation Linking(string iri)
+    {
+        var pick = PickTree?.Children.GetValueOrDefault(iri);
+        var omit = OmitTree?.Children.GetValueOrDefault(iri);
+        return this with
+        {
+            Attrs = null,
+            Pick = pick?.Names,
+            Omit = omit?.Names.Where(n => !omit.Children.ContainsKey(n)).ToHashSet(StringComparer.Ordinal),
+            PickTree = pick,
+            OmitTree = omit,
+            BodyContext = null,
+            GeometryProperty = null,
+            JoinLevel = JoinLevel - 1,
+        };
+    }
+
     public bool ShowsCore(string member) => (Pick is null || Pick.Contains(member)) && (Omit is null || !Omit.Contains(member));
 
     public bool ShowsAttribute(string iri) =>
@@ -103,6 +136,9 @@ public sealed record NgsiRepresentation(NgsiFormat Format, bool SysAttrs, JsonLd
 }
 
 /// <summary>Writes <see cref="NgsiEntity"/> values compacted with the caller's context, in the requested format.</summary>
+/// <summary>One level of a pick/omit expression with names expanded (core members as they are).</summary>
+public sealed record NgsiProjectionLevel(IReadOnlySet<string> Names, IReadOnlyDictionary<string, NgsiProjectionLevel> Children);
+
 public static class NgsiEntityWriter
 {
     public static void Write(Utf8JsonWriter w, NgsiEntity entity, NgsiRepresentation how)
@@ -216,7 +252,8 @@ public static class NgsiEntityWriter
             }
 
             w.WritePropertyName(how.Context.Compact(iri));
-            WriteAttribute(w, how.Languages is null ? instances : [.. instances.Select(i => InLanguage(i, how.Languages))], how);
+            var linking = how is { Join: "inline", JoinLevel: > 0, Linked: not null } ? how.Linking(iri) : null;
+            WriteAttribute(w, how.Languages is null ? instances : [.. instances.Select(i => InLanguage(i, how.Languages))], how, linking);
         }
     }
 
@@ -258,7 +295,12 @@ public static class NgsiEntityWriter
 
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void WriteAttribute(Utf8JsonWriter w, List<JsonObject> instances, NgsiRepresentation how)
+    /// <summary>The linked entity an instance's <c>object</c> names, when inline join retrieved it.</summary>
+    private static NgsiEntity? LinkedOf(JsonObject instance, NgsiRepresentation how) =>
+        instance["type"]?.GetValue<string>() == NgsiTerms.Relationship && instance["object"] is JsonValue o && o.TryGetValue<string>(out var id) &&
+        how.Linked is { } linked && linked.TryGetValue(id, out var entity) ? entity : null;
+
+    private static void WriteAttribute(Utf8JsonWriter w, List<JsonObject> instances, NgsiRepresentation how, NgsiRepresentation? linking)
     {
         if (how.Format == NgsiFormat.Simplified && instances.Count > 1)
         {
@@ -268,7 +310,7 @@ public static class NgsiEntityWriter
             foreach (var instance in instances)
             {
                 w.WritePropertyName(instance["datasetId"]?.GetValue<string>() ?? "@none");
-                WriteSimplified(w, instance);
+                WriteSimplified(w, instance, how, linking);
             }
 
             w.WriteEndObject();
@@ -285,11 +327,11 @@ public static class NgsiEntityWriter
         {
             if (how.Format == NgsiFormat.Simplified)
             {
-                WriteSimplified(w, instance);
+                WriteSimplified(w, instance, how, linking);
             }
             else
             {
-                WriteInstance(w, instance, how);
+                WriteInstance(w, instance, how, linking);
             }
         }
 
@@ -299,7 +341,7 @@ public static class NgsiEntityWriter
         }
     }
 
-    private static void WriteInstance(Utf8JsonWriter w, JsonObject instance, NgsiRepresentation how)
+    private static void WriteInstance(Utf8JsonWriter w, JsonObject instance, NgsiRepresentation how, NgsiRepresentation? linking = null)
     {
         var type = instance["type"]?.GetValue<string>() ?? NgsiTerms.Property;
         var concise = how.Format == NgsiFormat.Concise;
@@ -358,6 +400,13 @@ public static class NgsiEntityWriter
             }
         }
 
+        if (linking is not null && LinkedOf(instance, how) is { } linked)
+        {
+            // Inline join (4.5.23): the linked entity inside the relationship, one hop further.
+            w.WritePropertyName("entity");
+            Write(w, linked, linking);
+        }
+
         w.WriteEndObject();
     }
 
@@ -366,8 +415,15 @@ public static class NgsiEntityWriter
         NgsiTerms.GeometryTypes.Contains(name) && o["coordinates"] is JsonArray;
 
     /// <summary>The simplified (keyValues) form of one instance (4.5.4).</summary>
-    private static void WriteSimplified(Utf8JsonWriter w, JsonObject instance)
+    private static void WriteSimplified(Utf8JsonWriter w, JsonObject instance, NgsiRepresentation how, NgsiRepresentation? linking)
     {
+        if (linking is not null && LinkedOf(instance, how) is { } linked)
+        {
+            // Inline join, simplified: the relationship's value is the linked entity itself.
+            Write(w, linked, linking);
+            return;
+        }
+
         var type = instance["type"]?.GetValue<string>() ?? NgsiTerms.Property;
         (string? Wrapper, string Member) shape = type switch
         {

@@ -180,7 +180,21 @@ public static class NgsiLdEndpoints
         }
 
         http.Response.Headers.ETag = NgsiLdHttp.ETag(entity.Version);
-        return new JsonBodyResult(media, linkUrl, w => NgsiEntityWriter.Write(w, entity, how));
+        var (joined, linkedRows) = await NgsiJoin.LinkAsync([entity], how, entities, PublicOnly(http), http.RequestAborted);
+        if (joined.Join == "flat" && linkedRows.Count > 0)
+        {
+            // Flat join (4.5.23): the entity and the entities it links to, as an array (018_14: the entity alone when
+            // none of its targets exists).
+            return new JsonBodyResult(media, linkUrl, w =>
+            {
+                w.WriteStartArray();
+                NgsiEntityWriter.Write(w, entity, joined);
+                linkedRows.ForEach(l => NgsiEntityWriter.Write(w, l.Entity, l.How));
+                w.WriteEndArray();
+            });
+        }
+
+        return new JsonBodyResult(media, linkUrl, w => NgsiEntityWriter.Write(w, entity, joined));
     });
 
     private static readonly HashSet<string> QueryParameters = new(StringComparer.Ordinal)
@@ -194,6 +208,11 @@ public static class NgsiLdEndpoints
     internal sealed record Selection(string? Types, string? Ids, string? IdPattern, string? Q, string? GeoRel, string? Geometry, string? Coordinates, string? GeoProperty, string? Attrs)
     {
         public string? ScopeQ { get; init; }
+
+        /// <summary>Linked-entity retrieval asked for in a Query body (<c>join</c>, <c>joinLevel</c>).</summary>
+        public string? Join { get; init; }
+
+        public string? JoinLevel { get; init; }
     }
 
     /// <summary>GET /entities (5.7.2): the entities of a selection, paged, in the negotiated representation.</summary>
@@ -272,7 +291,11 @@ public static class NgsiLdEndpoints
 
         var attrs = body.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Array ? string.Join(',', a.EnumerateArray().Select(x => x.GetString())) : null;
         return new Selection(types.Count > 0 ? string.Join(',', types) : null, ids.Count > 0 ? string.Join(',', ids) : null, idPattern,
-            Text(body, "q"), geoRel, geometry, coordinates, geoProperty, attrs);
+            Text(body, "q"), geoRel, geometry, coordinates, geoProperty, attrs)
+        {
+            Join = Text(body, "join"),
+            JoinLevel = body.TryGetProperty("joinLevel", out var level) ? (level.ValueKind == JsonValueKind.Number ? level.GetRawText() : level.GetString()) : null,
+        };
     }
 
     private static async Task<IResult> QueryAsync(HttpContext http, NgsiEntityStore entities, Selection selection, JsonLdContext context, string media, string? linkUrl, bool requireFilter)
@@ -297,6 +320,11 @@ public static class NgsiLdEndpoints
             how = how with { Attrs = Projection(selection.Attrs, context) };
         }
 
+        if (selection.Join is not null)
+        {
+            how = how.Joining(selection.Join, selection.JoinLevel);
+        }
+
         var filter = Filter(selection, context);
         var orderBy = NgsiOrderBy.Parse(Param("orderBy"), context);
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
@@ -311,6 +339,8 @@ public static class NgsiLdEndpoints
             http.Response.Headers["NGSILD-Results-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var (joined, linkedRows) = await NgsiJoin.LinkAsync(page, how, entities, PublicOnly(http), http.RequestAborted);
+        how = joined;
         return new JsonBodyResult(media, linkUrl, w =>
         {
             if (media == NgsiLdHttp.GeoJson)
@@ -332,6 +362,7 @@ public static class NgsiLdEndpoints
 
             w.WriteStartArray();
             page.ForEach(e => NgsiEntityWriter.Write(w, e, how));
+            linkedRows.ForEach(l => NgsiEntityWriter.Write(w, l.Entity, l.How));
             w.WriteEndArray();
         });
     }
@@ -419,8 +450,11 @@ public static class NgsiLdEndpoints
             throw NgsiLdException.BadData("attrs cannot be combined with pick or omit (attrs is the deprecated form of pick).");
         }
 
-        var picked = pick is null ? null : Names(NgsiProjection.Parse(pick, "pick"), context);
-        var omitted = omit is null ? null : Names(NgsiProjection.Parse(omit, "omit"), context);
+        var pickTree = pick is null ? null : Level(NgsiProjection.ParseTree(pick, "pick"), context);
+        var omitTree = omit is null ? null : Level(NgsiProjection.ParseTree(omit, "omit"), context);
+        var picked = pickTree?.Names;
+        // omit=name,locatedAt{name}: the braced name is not omitted itself; its braces say what to omit from the linked entity.
+        var omitted = omitTree?.Names.Where(n => !omitTree.Children.ContainsKey(n)).ToHashSet(StringComparer.Ordinal);
         if (picked is not null && omitted is not null && picked.Overlaps(omitted))
         {
             throw NgsiLdException.BadData($"{string.Join(", ", picked.Intersect(omitted))} is both picked and omitted.");
@@ -432,10 +466,17 @@ public static class NgsiLdEndpoints
             Attrs = string.IsNullOrWhiteSpace(attrs) ? null : Projection(attrs, context),
             Pick = picked,
             Omit = omitted,
+            PickTree = pickTree,
+            OmitTree = omitTree,
             Languages = NgsiRepresentation.ParseLanguages(query["lang"].FirstOrDefault()),
             GeometryProperty = media == NgsiLdHttp.GeoJson ? (geometry is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, geometry, geometry)) : null,
-        };
+        }.Joining(query["join"].FirstOrDefault(), query["joinLevel"].FirstOrDefault());
     }
+
+    /// <summary>A pick/omit level with names expanded (core members as they are), children keyed by expanded IRI.</summary>
+    private static NgsiProjectionLevel Level(NgsiProjectionTree tree, JsonLdContext context) => new(
+        Names(tree.Names, context),
+        tree.Children.ToDictionary(c => NgsiEntityReader.ExpandName(context, c.Key, c.Key), c => Level(c.Value, context), StringComparer.Ordinal));
 
     /// <summary>Core member names as they are, attribute names expanded.</summary>
     private static HashSet<string> Names(IEnumerable<string> names, JsonLdContext context) =>

@@ -26,7 +26,8 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
             return await AsOfAsync(db, filter, sort, day, skip, take, ct);
         }
 
-        var query = Filter(db, filter, Today);
+        var outOfRange = filter.Issue == QualityIssue.OutOfRange ? await DataQualityService.OutOfRangeAsync(db, ct) : null;
+        var query = Filter(db, filter, Today, outOfRange);
         var total = await query.CountAsync(ct);
         var rows = await Sort(query, sort).Skip(skip).Take(take)
             .Select(a => new RegistryRow(a.Id, a.Type, a.Name, a.Status, a.Condition, a.InspectedOn, a.InstalledOn, a.DistrictCode, a.Department,
@@ -53,7 +54,11 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    internal static IQueryable<AssetRecord> Filter(CityTwinDbContext db, RegistryFilter f, DateOnly today)
+    /// <summary>
+    /// The filter as a query. <paramref name="outOfRange"/>: the precomputed out-of-range set
+    /// (<see cref="DataQualityService.OutOfRangeAsync"/>); without it that issue is tested row by row.
+    /// </summary>
+    internal static IQueryable<AssetRecord> Filter(CityTwinDbContext db, RegistryFilter f, DateOnly today, IReadOnlyCollection<long>? outOfRange = null)
     {
         var query = SqliteSearchIndexes.ToMatchQuery(f.Text) is { } match
             ? db.Assets.FromSqlRaw(SqliteSearchIndexes.AssetsMatchingText, match)
@@ -108,7 +113,7 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
 
         if (f.Issue is { } issue)
         {
-            query = query.Where(DataQualityService.Predicate(issue, today, db.Districts.AsNoTracking()));
+            query = query.Where(DataQualityService.Predicate(issue, today, db.Districts.AsNoTracking(), outOfRange));
         }
 
         return query;
