@@ -23,13 +23,6 @@ public sealed class TranscribedCasesTests(EtsiBroker broker)
     /// <summary>Cases of these groups that do not pass yet, with why (docs/conformance.md lists them).</summary>
     public static readonly IReadOnlyDictionary<string, string> Pending = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["019_11_01"] = "georel=equals on polygons compares ring start points (NetTopologySuite EqualsTopologically); not analysed yet",
-        ["019_12_02"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_12_03"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_12_04"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_12_05"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_12_06"] = "datasetId filtering of queries (v1.8) is not offered yet",
-        ["019_12_07"] = "datasetId filtering of queries (v1.8) is not offered yet",
     };
 
     public static TheoryData<string> Ported()

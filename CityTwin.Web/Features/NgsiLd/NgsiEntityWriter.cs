@@ -29,6 +29,9 @@ public sealed record NgsiRepresentation(NgsiFormat Format, bool SysAttrs, JsonLd
     /// <summary>GeoJSON representation: the IRI of the GeoProperty that is the Feature's geometry; null: not GeoJSON.</summary>
     public string? GeometryProperty { get; init; }
 
+    /// <summary><c>datasetId</c> (4.5.5): only attribute instances of these datasets (<c>@none</c>: the default instance); null: all.</summary>
+    public IReadOnlySet<string>? DatasetIds { get; init; }
+
     /// <summary>Linked-entity retrieval (4.5.23): <c>inline</c> or <c>flat</c>; null: none.</summary>
     public string? Join { get; init; }
 
@@ -244,9 +247,17 @@ public static class NgsiEntityWriter
             }
         }
 
-        foreach (var (iri, instances) in entity.Attributes)
+        foreach (var (iri, all) in entity.Attributes)
         {
             if (!how.ShowsAttribute(iri))
+            {
+                continue;
+            }
+
+            var instances = how.DatasetIds is { } datasets
+                ? all.Where(i => datasets.Contains(i["datasetId"] is JsonValue d && d.TryGetValue<string>(out var id) ? id : "@none")).ToList()
+                : all;
+            if (instances.Count == 0)
             {
                 continue;
             }

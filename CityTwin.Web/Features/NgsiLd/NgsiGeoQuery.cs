@@ -150,11 +150,32 @@ public sealed class NgsiGeoQuery
         "within" => own.Within(_geometry),
         "contains" => own.Contains(_geometry),
         "intersects" => own.Intersects(_geometry),
-        "equals" => own.EqualsTopologically(_geometry),
+        "equals" => Equal(own, _geometry),
         "disjoint" => own.Disjoint(_geometry),
         "overlaps" => own.Overlaps(_geometry),
         _ => false,
     };
+
+    /// <summary>
+    /// The same point set. The same coordinates in normal form first (cheap, and true for a self-intersecting polygon
+    /// sent back as it was stored — 019_11_01 — where the topological test cannot be computed), then the topology.
+    /// </summary>
+    private static bool Equal(Geometry own, Geometry query)
+    {
+        if (own.Normalized().EqualsExact(query.Normalized()))
+        {
+            return true;
+        }
+
+        try
+        {
+            return own.IsValid && query.IsValid && own.EqualsTopologically(query);
+        }
+        catch (NetTopologySuite.Geometries.TopologyException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Great-circle distance in metres between the nearest points of two geometries (0 when they meet).</summary>
     private static double Metres(Geometry a, Geometry b)

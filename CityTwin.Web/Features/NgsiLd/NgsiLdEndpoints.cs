@@ -468,6 +468,9 @@ public static class NgsiLdEndpoints
             Omit = omitted,
             PickTree = pickTree,
             OmitTree = omitTree,
+            DatasetIds = query["datasetId"].FirstOrDefault() is { Length: > 0 } datasets
+                ? datasets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+                : null,
             Languages = NgsiRepresentation.ParseLanguages(query["lang"].FirstOrDefault()),
             GeometryProperty = media == NgsiLdHttp.GeoJson ? (geometry is null ? NgsiTerms.Location : NgsiEntityReader.ExpandName(context, geometry, geometry)) : null,
         }.Joining(query["join"].FirstOrDefault(), query["joinLevel"].FirstOrDefault());
