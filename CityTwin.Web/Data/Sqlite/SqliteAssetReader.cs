@@ -12,12 +12,15 @@ namespace CityTwin.Web.Data.Sqlite;
 /// </summary>
 internal sealed class SqliteAssetReader(string connectionString)
 {
-    private const string Sql =
-        "SELECT a.Seq, a.Id, a.Type, a.TypeIri, a.Name, a.Description, a.Status, a.StatusBeforeDecommission, a.DecommissionedOn, a.Condition, " +
+    /// <summary>The asset columns <see cref="Map"/> reads, in its order (alias <c>a</c>).</summary>
+    public const string Columns =
+        "a.Seq, a.Id, a.Type, a.TypeIri, a.Name, a.Description, a.Status, a.StatusBeforeDecommission, a.DecommissionedOn, a.Condition, " +
         "a.InspectedOn, a.InstalledOn, a.ExpectedLifeYears, a.ReplacementCost, a.Criticality, a.Department, a.DistrictCode, a.Address, a.Geometry, " +
         "a.MinLon, a.MinLat, a.MaxLon, a.MaxLat, a.Publication, a.Attributes, a.AttributePublication, a.SearchText, a.SourceSystem, " +
-        "a.SourceReference, a.RecordedAt, a.RecordedBy, a.Version, a.CreatedAt, a.ModifiedAt, l.Iri, l.TargetId " +
-        "FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id WHERE a.Id = $id ORDER BY l.Iri, l.TargetId";
+        "a.SourceReference, a.RecordedAt, a.RecordedBy, a.Version, a.CreatedAt, a.ModifiedAt";
+
+    private const string Sql =
+        "SELECT " + Columns + ", l.Iri, l.TargetId FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id WHERE a.Id = $id ORDER BY l.Iri, l.TargetId";
 
     public AssetRecord? Find(string id)
     {
@@ -41,7 +44,8 @@ internal sealed class SqliteAssetReader(string connectionString)
         return record;
     }
 
-    private static AssetRecord Map(SqliteDataReader r) => new()
+    /// <summary>One row of <see cref="Columns"/> as a record (links not included).</summary>
+    public static AssetRecord Map(SqliteDataReader r) => new()
     {
         Seq = r.GetInt64(0),
         Id = r.GetString(1),

@@ -18,7 +18,7 @@ namespace CityTwin.Web.Features.NgsiLd;
 /// columns as CityTwin's terms, catalogue attributes, relationships, and the attributes kept as given); writes go
 /// through <see cref="AssetStore"/>: domain rules, history naming the API key, optimistic concurrency.
 /// </summary>
-public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
+public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwinDbContext> dbFactory, TimeProvider time)
 {
     private const string Operation = ChangeOperations.Api;
 
@@ -182,18 +182,38 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
         // Rows in registry order, in growing chunks (a first page costs one small chunk), without a JOIN: the
         // relationships of a chunk come in one more query.
-        var sql = $"SELECT a.* FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
+        // Read straight from Microsoft.Data.Sqlite (no EF materialisation: ~70 µs a wide row through EF, a few µs here).
+        var sql = $"SELECT {SqliteAssetReader.Columns} FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
+        sql = PlaceholderPattern().Replace(sql, m => "$p" + m.Groups[1].Value);
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        SqlitePragmas.Apply(connection);
         var last = 0L;
         for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
-            var rows = await db.Assets.FromSqlRaw(sql, [.. parameters, last, chunk]).AsNoTracking().ToListAsync();
+            var rows = new List<AssetRecord>(Math.Min(chunk, 1024));
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = sql;
+                object[] values = [.. parameters, last, chunk];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    command.Parameters.AddWithValue("$p" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+                }
+
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    rows.Add(SqliteAssetReader.Map(reader));
+                }
+            }
+
             if (rows.Count == 0)
             {
                 yield break;
             }
 
-            var keys = rows.Select(r => r.Id).ToList();
-            var links = (await db.AssetLinks.AsNoTracking().Where(l => keys.Contains(l.AssetId)).ToListAsync()).ToLookup(l => l.AssetId, StringComparer.Ordinal);
+            var links = ReadLinks(connection, rows);
             foreach (var row in rows)
             {
                 row.Links = [.. links[row.Id]];
@@ -207,6 +227,25 @@ public sealed class NgsiEntityStore(AssetStore store, IDbContextFactory<CityTwin
 
             last = rows[^1].Seq;
         }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(\d+)\}")]
+    private static partial System.Text.RegularExpressions.Regex PlaceholderPattern();
+
+    /// <summary>The relationships of a chunk of rows, in one statement, in the order EF's Include gives.</summary>
+    private static ILookup<string, AssetLinkRecord> ReadLinks(Microsoft.Data.Sqlite.SqliteConnection connection, List<AssetRecord> rows)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT AssetId, Iri, TargetId FROM AssetLinks WHERE AssetId IN (SELECT value FROM json_each($keys)) ORDER BY AssetId, Iri, TargetId";
+        command.Parameters.AddWithValue("$keys", JsonSerializer.Serialize(rows.Select(r => r.Id)));
+        using var reader = command.ExecuteReader();
+        var links = new List<AssetLinkRecord>();
+        while (reader.Read())
+        {
+            links.Add(new AssetLinkRecord { AssetId = reader.GetString(0), Iri = reader.GetString(1), TargetId = reader.GetString(2) });
+        }
+
+        return links.ToLookup(l => l.AssetId, StringComparer.Ordinal);
     }
 
     /// <summary>What the registry holds, for discovery (/types, /attributes): per type IRI its entity count and, per attribute IRI, its NGSI-LD types and count.</summary>
