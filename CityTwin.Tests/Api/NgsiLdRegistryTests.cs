@@ -194,6 +194,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var anonymous = app.CreateClient();
         var write = await anonymous.PostAsync("/ngsi-ld/v1/entities", Json("""{"id":"urn:ngsi-ld:Thing:anon","type":"Thing"}"""));
         Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync("/ngsi-ld/v1/entities?local=true")).StatusCode); // Purge Entities
 
         var registry = app.Services.GetRequiredService<RegistryQueryService>();
         var internalAsset = (await registry.QueryAsync(new RegistryFilter { Publication = "Internal" }, new RegistrySort(), 0, 1)).Rows[0];

@@ -33,6 +33,7 @@ public static class NgsiLdEndpoints
         group.MapPatch("/entities/{id}/attrs/{attr}", PartialAttributeUpdateAsync).Doc("Partial Attribute Update (5.6.4)", true, 204).RequireAuthorization(Policies.ApiWrite);
         group.MapPut("/entities/{id}/attrs/{attr}", ReplaceAttributeAsync).Doc("Replace Entity Attribute (5.6.19)", true, 204).RequireAuthorization(Policies.ApiWrite);
         group.MapDelete("/entities/{id}/attrs/{attr}", DeleteAttributeAsync).Doc("Delete Entity Attribute (5.6.5); datasetId, deleteAll", false, 204).RequireAuthorization(Policies.ApiWrite);
+        group.MapDelete("/entities", PurgeEntitiesAsync).Doc("Purge Entities (5.6.21): type, id, idPattern, q, scopeQ or local=true; keep or drop attributes; matching assets are decommissioned (restorable, with history)", false, 204).RequireAuthorization(Policies.ApiWrite);
         group.MapGet("/entities", QueryEntitiesAsync).Doc("Query Entities (5.7.2): type, id, idPattern, attrs/pick/omit, q, georel+geometry+coordinates+geoproperty, limit, offset, count (NGSILD-Results-Count)", false, 200);
         group.MapPost("/entityOperations/query", QueryViaPostAsync).Doc("Query Entities via POST (6.23): a Query body", true, 200);
         group.MapNgsiLdBatch();
@@ -503,6 +504,58 @@ public static class NgsiLdEndpoints
         return await entities.DeleteAsync(id, RegistryCommands.ActorOf(http.User), http.RequestAborted, NgsiLdHttp.IfMatch(http.Request))
             ? Results.NoContent()
             : throw NgsiLdException.NotFound(id);
+    });
+
+    private static readonly HashSet<string> PurgeParameters = new(StringComparer.Ordinal) { "type", "id", "idPattern", "q", "scopeQ", "local", "keep", "drop" };
+
+    /// <summary>
+    /// DELETE /entities (Purge Entities, 5.6.21): every entity the selection matches is deleted — decommissioned, as
+    /// Delete Entity does, so a curator can restore it — or, with <c>drop</c>, loses the listed attributes, or, with
+    /// <c>keep</c>, every other attribute. A selection is required (<c>local=true</c> alone selects every entity).
+    /// </summary>
+    private static Task<IResult> PurgeEntitiesAsync(HttpContext http, ContextResolver contexts, NgsiEntityStore entities) => Run(http, async () =>
+    {
+        var query = http.Request.Query;
+        CheckParameters(query, PurgeParameters);
+        string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        var (keep, drop) = (Param("keep"), Param("drop"));
+        if (keep is not null && drop is not null)
+        {
+            throw NgsiLdException.BadData("keep and drop cannot be used together: keep lists the attributes to keep, drop the ones to delete.");
+        }
+
+        var selection = new Selection(Param("type"), Param("id"), Param("idPattern"), Param("q"), null, null, null, null, null) { ScopeQ = Param("scopeQ") };
+        if (selection is { Types: null, Ids: null, IdPattern: null, Q: null, ScopeQ: null } && Param("local") != "true")
+        {
+            throw NgsiLdException.BadData("Purge Entities needs a selection (type, id, idPattern, q or scopeQ), or local=true to purge every entity.");
+        }
+
+        var (context, _) = await NgsiLdHttp.LinkContextAsync(http.Request, contexts, http.RequestAborted);
+        var filter = Filter(selection, context);
+        var keepSet = keep is null ? null : Projection(keep, context);
+        var dropSet = drop is null ? null : Projection(drop, context);
+        var (matched, _) = await entities.QueryAsync(filter.Types, filter.Ids, false, filter.Matches, 0, int.MaxValue, http.RequestAborted, filter.Q, filter.Geo, total: false);
+        var actor = RegistryCommands.ActorOf(http.User);
+        foreach (var entity in matched)
+        {
+            if (keepSet is null && dropSet is null)
+            {
+                await entities.DeleteAsync(entity.Id, actor, http.RequestAborted);
+                continue;
+            }
+
+            await entities.ModifyAsync(entity.Id, actor, keepSet is null ? "purge: drop attributes" : "purge: keep attributes", e =>
+            {
+                foreach (var iri in e.Attributes.Keys.Where(k => dropSet?.Contains(k) ?? !keepSet!.Contains(k)).ToList())
+                {
+                    e.Attributes.Remove(iri);
+                }
+
+                return true;
+            }, http.RequestAborted);
+        }
+
+        return Results.NoContent();
     });
 
     /// <summary>A path with an empty segment (<c>/entities//attrs</c>: no entity id) is BadRequestData, not a 404 of the router.</summary>
