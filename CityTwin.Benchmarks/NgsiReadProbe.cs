@@ -89,6 +89,38 @@ public static class NgsiReadProbe
             }
 
             var assetFind = clock.Elapsed.TotalMilliseconds / 2000;
+            // within: a 0.02° square at the median street light, limit 100 (as the load run asks).
+            var median = db.Assets.AsNoTracking().Where(a => a.Type == "Streetlight").OrderBy(a => a.Seq).Skip(1900).Select(a => new { a.MinLon, a.MinLat }).First();
+            var (w0, s0) = (median.MinLon!.Value - 0.01, median.MinLat!.Value - 0.01);
+            var square = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[[[{w0},{s0}],[{w0 + 0.02},{s0}],[{w0 + 0.02},{s0 + 0.02}],[{w0},{s0 + 0.02}],[{w0},{s0}]]]");
+            var geo = NgsiGeoQuery.Parse("within", "Polygon", square, NgsiTerms.Location)!;
+            List<NgsiEntity> inside = [];
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                (inside, _) = store.QueryAsync(null, null, false, geo.Matches, 0, 100, default, null, geo, total: false).GetAwaiter().GetResult();
+            }
+
+            var within = clock.Elapsed.TotalMilliseconds / 50;
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                inside.ForEach(e => geo.Matches(e));
+            }
+
+            var withinMatch = clock.Elapsed.TotalMilliseconds / 50;
+            clock.Restart();
+            for (var i = 0; i < 50; i++)
+            {
+                using var stream = new MemoryStream();
+                using var w = new Utf8JsonWriter(stream);
+                w.WriteStartArray();
+                inside.ForEach(e => NgsiEntityWriter.Write(w, e, how));
+                w.WriteEndArray();
+            }
+
+            var withinWrite = clock.Elapsed.TotalMilliseconds / 50;
+            Console.WriteLine($"within page of {inside.Count}: query {within:F2} ms (of which geo test {withinMatch:F2} ms), write {withinWrite:F2} ms");
             Console.WriteLine($"EF context + PK select {contextAndPk:F3} ms; AssetStore.FindAsync {assetFind:F3} ms");
             Console.WriteLine($"type+q page of {page.Count}: query {query:F2} ms, write {write:F2} ms | 100 rows: load {load:F2} ms, map {map:F2} ms, toEntity {toEntity:F2} ms | find by id {find:F3} ms");
         }
