@@ -189,6 +189,24 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task RenamingAnEntityThroughTheApi_RenamesTheAsset_AndACuratorsRenameIsWhatTheApiReturns()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var id = "urn:ngsi-ld:AirSensor:rename-" + tag;
+        Assert.Equal(HttpStatusCode.Created, (await Keyed().PostAsync("/ngsi-ld/v1/entities",
+            Json("{\"id\":\"" + id + "\",\"type\":\"AirSensor\",\"name\":{\"type\":\"Property\",\"value\":\"Sensor A " + tag + "\"}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Keyed().PatchAsync("/ngsi-ld/v1/entities/" + id + "/attrs",
+            Json("{\"name\":{\"type\":\"Property\",\"value\":\"Sensor B " + tag + "\"}}"))).StatusCode);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var asset = (await store.FindAsync(id))!;
+        Assert.Equal("Sensor B " + tag, asset.Name);
+
+        await store.UpdateAsync(id, asset.Version, a => a.Rename("Sensor C " + tag), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), ChangeOperations.Update));
+        var read = JsonNode.Parse(await Keyed().GetStringAsync("/ngsi-ld/v1/entities/" + id + "?options=keyValues"))!;
+        Assert.Equal("Sensor C " + tag, read["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Writes_NeedAWriteKey_AndAnonymousCallersSeeOnlyPublicEntities()
     {
         var anonymous = app.CreateClient();

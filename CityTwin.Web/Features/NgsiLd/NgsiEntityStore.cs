@@ -608,6 +608,43 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         {
             NgsiCatalogueMapping.Finish(lifecycle, asset, now);
         }
+        else
+        {
+            // The registry's name follows the entity's name attribute (the list and search show it).
+            asset.Rename(DisplayName(entity, asset.Type));
+        }
+    }
+
+    /// <summary>The core NGSI-LD <c>name</c> term's IRI (a generic entity renamed by a curator gets it when it had no name).</summary>
+    private const string CoreName = "https://uri.etsi.org/ngsi-ld/name";
+
+    /// <summary>
+    /// A generic entity as a curator left it: the name attribute the registry's name comes from shows the registry's
+    /// name (a rename in the UI is what the API returns), or one is added when the curator named an unnamed entity.
+    /// </summary>
+    private static void ReflectName(NgsiEntity entity, Asset asset, string at)
+    {
+        foreach (var (iri, instances) in entity.Attributes)
+        {
+            if ((iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)) &&
+                instances[0]["value"] is JsonValue v && v.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+            {
+                if (Clip(name.Trim()) != asset.Name)
+                {
+                    var renamed = (JsonObject)instances[0].DeepClone();
+                    renamed["value"] = asset.Name;
+                    renamed["modifiedAt"] = at;
+                    entity.Attributes[iri] = [renamed, .. instances.Skip(1)];
+                }
+
+                return;
+            }
+        }
+
+        if (asset.Name != FallbackName(asset.Id.Value, asset.Type))
+        {
+            entity.Attributes[CoreName] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = asset.Name, ["createdAt"] = at, ["modifiedAt"] = at }];
+        }
     }
 
     private static void Project(Asset asset, string iri, List<JsonObject> instances)
@@ -688,6 +725,11 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
                     ["createdAt"] = at, ["modifiedAt"] = at,
                 },
             ];
+        }
+
+        if (asset.Type.IsGeneric && (!publicOnly || asset.PublicationOf(CoreName) == PublicationClass.Public))
+        {
+            ReflectName(entity, asset, at);
         }
 
         if (!entity.Attributes.ContainsKey(NgsiTerms.Location) && asset.Geometry is { } geometry)
