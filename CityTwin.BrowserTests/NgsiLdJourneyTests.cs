@@ -55,6 +55,9 @@ public sealed class NgsiLdJourneyTests(RunningApp app)
         await page.Locator("#f-save").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/staff/registry/asset/[^/]+$"));
         await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync("Quay air sensor " + tag + " (moved)");
+        // Attributes of another system's type read by their terms and values, not as raw JSON.
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("12.5 GQ");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).Not.ToContainTextAsync("\"type\":\"Property\"");
         await RunningApp.ScreenshotAsync(page, "ngsi-entity-in-registry", fullPage: false);
 
         var read = JsonNode.Parse(await api.GetStringAsync("/ngsi-ld/v1/entities/" + id + "?options=keyValues"))!;

@@ -53,6 +53,38 @@ public sealed partial class AssetDetailPage
     private bool Shows(Asset asset, string term) =>
         !_citizenView || asset.PublicationOf(Interop.CityTwinContext.Lifecycle[term]) == PublicationClass.Public;
 
+    /// <summary>The term of an attribute IRI (its last segment), for attributes outside the type's definitions.</summary>
+    private static string ShortName(string iri) => iri[(iri.LastIndexOfAny(['/', '#', ':']) + 1)..] is { Length: > 0 } term ? term : iri;
+
+    /// <summary>
+    /// An attribute outside the type's definitions as a curator reads it: its main value and unit. The name an entity
+    /// of another system carries shows the registry's name (a curator's rename wins, as on the API).
+    /// </summary>
+    private static string OtherValueText(Asset asset, string iri, AttributeValue value)
+    {
+        if (value.Type != AttributeDataType.Ngsi)
+        {
+            return value.ToString() + (value.UnitCode is { } u ? " " + u : "");
+        }
+
+        if (asset.Type.IsGeneric && (iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)))
+        {
+            return asset.Name;
+        }
+
+        var text = AssetForm.KeptText(value);
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(value.Text ?? "null");
+            var instance = node as System.Text.Json.Nodes.JsonObject ?? (node as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault() as System.Text.Json.Nodes.JsonObject;
+            return instance?["unitCode"] is System.Text.Json.Nodes.JsonValue unit ? $"{text} {unit}" : text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return text;
+        }
+    }
+
     private static string LinkUrl(string id) => $"/staff/registry/asset/{Uri.EscapeDataString(id)}";
 
     private void OnAsOfChanged(DateTime? day) =>
