@@ -519,8 +519,10 @@ public sealed class DemoCityGenerator
                 var p = lon is > West and < East && lat is > South and < North ? new GeoPosition(lon, lat) : previous;
                 previous = p;
                 var number = lights.Count + 1;
+                // A street runs on across a district border: each lamp belongs to the district it stands in (no random draw).
+                var lampDistrict = district.Contains(p) ? district : city._districts.FirstOrDefault(d => d.Contains(p)) ?? district;
                 var light = NewAsset(AssetTypeCatalog.Streetlight, $"riverford-sl-{g + 1:D4}-{number:D3}", $"Street light {street} {number}",
-                    district, AssetGeometry.Point(p.Longitude, p.Latitude), "Public Lighting", $"{number * 2} {street}, {CityName}");
+                    lampDistrict, AssetGeometry.Point(p.Longitude, p.Latitude), "Public Lighting", $"{number * 2} {street}, {CityName}");
                 var led = rng.NextDouble() < ledShare;
                 TrySet(light, "lampTechnology", AttributeValue.OfText(led ? "LED" : Pick(["HPS", "MH", "CFL"], rng)));
                 TrySet(light, "powerRating", AttributeValue.OfNumber(led ? PickNumber([28, 36, 45, 60]) : PickNumber([70, 100, 150])));
