@@ -106,7 +106,15 @@ public sealed class RegistryJourneyTests(RunningApp app)
 
         await page.Locator("#registry-grid .mud-table-container").EvaluateAsync("e => e.scrollTop = e.scrollHeight");
         await Assertions.Expect(links.First).Not.ToHaveTextAsync(firstName, new() { Timeout = 10_000 });
+        // The rows re-render as the slice arrives: read the last one once the grid has settled (seen once on CI: the
+        // last link was read mid-update).
         var lastName = await links.Last.InnerTextAsync();
+        for (var attempt = 0; attempt < 20 && string.Compare(lastName, firstName, StringComparison.Ordinal) <= 0; attempt++)
+        {
+            await page.WaitForTimeoutAsync(250);
+            lastName = await links.Last.InnerTextAsync();
+        }
+
         Assert.True(string.Compare(lastName, firstName, StringComparison.Ordinal) > 0, $"'{lastName}' comes after '{firstName}'");
         Assert.InRange(await links.CountAsync(), 1, 200);
         await page.Context.CloseAsync();
