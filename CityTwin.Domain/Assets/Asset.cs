@@ -375,12 +375,9 @@ public sealed class Asset
         [Vocabulary.CityTwinTerms.Department] = PublicationClass.Internal,
     };
 
-    /// <summary>The default class of an attribute or classified lifecycle field of <paramref name="type"/>.</summary>
-    public static PublicationClass DefaultPublicationOf(AssetType type, string iri)
-    {
-        ArgumentNullException.ThrowIfNull(type);
-        return type.FindAttribute(iri)?.DefaultPublication ?? ClassifiedLifecycle.GetValueOrDefault(iri, PublicationClass.Public);
-    }
+    /// <summary>The default class of an attribute or classified lifecycle field of <paramref name="type"/> (null: a type not known here).</summary>
+    public static PublicationClass DefaultPublicationOf(AssetType? type, string iri) =>
+        type?.FindAttribute(iri)?.DefaultPublication ?? ClassifiedLifecycle.GetValueOrDefault(iri, PublicationClass.Public);
 
     /// <summary>
     /// Effective publication of an attribute or classified lifecycle field: its own class (or its default), never

@@ -67,12 +67,19 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
     private static readonly Func<CityTwinDbContext, string, CancellationToken, Task<AssetRecord?>> ById =
         EF.CompileAsyncQuery((CityTwinDbContext db, string id, CancellationToken ct) => db.Assets.AsNoTracking().Include(a => a.Links).SingleOrDefault(a => a.Id == id));
 
-    private Sqlite.SqliteAssetReader? _reader;
-    private bool _readerChecked;
+    /// <summary>On SQLite (a file), single assets are read without an EF context (<see cref="Sqlite.SqliteAssetReader"/>).</summary>
+    private readonly Lazy<Sqlite.SqliteAssetReader?> _reader = new(() =>
+    {
+        using var db = dbFactory.CreateDbContext();
+        return db.Database.IsSqlite() && db.Database.GetConnectionString() is { } cs && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(cs) is
+            { Mode: not Microsoft.Data.Sqlite.SqliteOpenMode.Memory, DataSource: not ":memory:" }
+            ? new Sqlite.SqliteAssetReader(cs)
+            : null;
+    });
 
     public async Task<Asset?> FindAsync(string id, CancellationToken ct = default)
     {
-        if (RawReader() is { } reader)
+        if (_reader.Value is { } reader)
         {
             ct.ThrowIfCancellationRequested();
             return reader.Find(id) is { } row ? AssetMapper.ToDomain(row) : null;
@@ -81,22 +88,6 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var record = await ById(db, id, ct);
         return record is null ? null : AssetMapper.ToDomain(record);
-    }
-
-    /// <summary>On SQLite, single assets are read without an EF context (<see cref="Sqlite.SqliteAssetReader"/>).</summary>
-    private Sqlite.SqliteAssetReader? RawReader()
-    {
-        if (!_readerChecked)
-        {
-            using var db = dbFactory.CreateDbContext();
-            _reader = db.Database.IsSqlite() && db.Database.GetConnectionString() is { } cs && new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(cs) is
-                { Mode: not Microsoft.Data.Sqlite.SqliteOpenMode.Memory, DataSource: not ":memory:" }
-                ? new Sqlite.SqliteAssetReader(cs)
-                : null;
-            _readerChecked = true;
-        }
-
-        return _reader;
     }
 
     /// <summary>Creates an asset; an existing id is refused.</summary>

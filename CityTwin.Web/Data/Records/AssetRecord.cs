@@ -5,7 +5,7 @@ namespace CityTwin.Web.Data.Records;
 /// bounding box feeding the R*Tree, and JSON documents for type-specific attributes keyed by expanded IRI.
 /// Built from and turned back into the domain aggregate by <see cref="AssetMapper"/>.
 /// </summary>
-public sealed class AssetRecord
+public sealed class AssetRecord : IRegistryColumns
 {
     /// <summary>Stable integer surrogate (SQLite rowid alias): the key of the R*Tree and full-text rows.</summary>
     public long Seq { get; set; }
@@ -67,4 +67,15 @@ public sealed class AssetLinkRecord
     public string AssetId { get; set; } = "";
     public string Iri { get; set; } = "";
     public string TargetId { get; set; } = "";
+}
+
+/// <summary>The columns the registry list filters on, held by current rows and by past versions (the "as of" list).</summary>
+public interface IRegistryColumns
+{
+    string Type { get; }
+    string Status { get; }
+    int? Condition { get; }
+    string? DistrictCode { get; }
+    string Publication { get; }
+    DateOnly? InstalledOn { get; }
 }

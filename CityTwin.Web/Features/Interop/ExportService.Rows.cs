@@ -2,21 +2,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CityTwin.Domain.Assets;
-using CityTwin.Domain.Vocabulary;
 
 namespace CityTwin.Web.Features.Interop;
 
 /// <summary>Per-row helpers shared by the writers: visibility, the stored attribute document, pre-encoded names.</summary>
 public sealed partial class ExportService
 {
-    /// <summary>The IRIs of the lifecycle fields a curator can classify (<see cref="Asset.ClassifiedLifecycle"/>).</summary>
+    /// <summary>The IRIs of the lifecycle fields a curator can classify (<see cref="Asset.ClassifiedLifecycle"/>), read once.</summary>
     private static class LifecycleIri
     {
-        public static readonly string Description = CityTwinTerms.SdmCommon("description");
-        public static readonly string Address = CityTwinTerms.SdmCommon("address");
-        public const string ReplacementCost = CityTwinTerms.ReplacementCost;
-        public const string Criticality = CityTwinTerms.Criticality;
-        public const string Department = CityTwinTerms.Department;
+        public static readonly string Description = CityTwinContext.Lifecycle["description"];
+        public static readonly string Address = CityTwinContext.Lifecycle["address"];
+        public static readonly string ReplacementCost = CityTwinContext.Lifecycle["replacementCost"];
+        public static readonly string Criticality = CityTwinContext.Lifecycle["criticality"];
+        public static readonly string Department = CityTwinContext.Lifecycle["ownerDepartment"];
     }
 
     /// <summary>Who may see which attribute of one row: its own class, else its definition's default, never more public than the asset.</summary>
@@ -37,7 +36,7 @@ public sealed partial class ExportService
             }
 
             var own = _overrides is not null && _overrides.TryGetValue(iri, out var p) ? Enum.Parse<PublicationClass>(p)
-                : _type is null ? Asset.ClassifiedLifecycle.GetValueOrDefault(iri, PublicationClass.Public) : Asset.DefaultPublicationOf(_type, iri);
+                : Asset.DefaultPublicationOf(_type, iri);
             return own == PublicationClass.Public && row.Publication == nameof(PublicationClass.Public);
         }
     }

@@ -186,8 +186,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         var sql = $"SELECT {SqliteAssetReader.Columns} FROM Assets a WHERE {string.Join(" AND ", conditions)} AND a.Seq > {{{parameters.Count}}} ORDER BY a.Seq LIMIT {{{parameters.Count + 1}}}";
         sql = PlaceholderPattern().Replace(sql, m => "$p" + m.Groups[1].Value);
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync();
-        SqlitePragmas.Apply(connection);
+        await db.Database.OpenConnectionAsync(); // EF's SqlitePragmas interceptor sets the PRAGMAs
         var last = 0L;
         for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
@@ -533,20 +532,26 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     private static AssetType TypeOf(NgsiEntity entity) =>
         AssetTypeCatalog.All.FirstOrDefault(t => t.Iri == entity.Types[0]) ?? AssetType.Generic(entity.Types[0]);
 
-    /// <summary>A display name for the registry list: a name attribute if the entity has one, else the type and the id's last part.</summary>
-    private static string DisplayName(NgsiEntity entity, AssetType type)
+    /// <summary>Whether an attribute IRI is a name (…/name or …#name in any vocabulary): where a generic asset's name comes from.</summary>
+    public static bool IsNameAttribute(string iri) =>
+        iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal);
+
+    /// <summary>The entity's first name attribute with a text value, and that text.</summary>
+    private static (string Iri, string Name)? NameOf(NgsiEntity entity)
     {
         foreach (var (iri, instances) in entity.Attributes)
         {
-            if ((iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)) &&
-                instances[0]["value"] is JsonValue v && v.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+            if (IsNameAttribute(iri) && instances[0]["value"] is JsonValue v && v.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
             {
-                return Clip(name.Trim());
+                return (iri, Clip(name.Trim()));
             }
         }
 
-        return FallbackName(entity.Id, type);
+        return null;
     }
+
+    /// <summary>A display name for the registry list: a name attribute if the entity has one, else the type and the id's last part.</summary>
+    private static string DisplayName(NgsiEntity entity, AssetType type) => NameOf(entity)?.Name ?? FallbackName(entity.Id, type);
 
     /// <summary>The name an asset gets when its entity has none: the type and the id's last part.</summary>
     private static string FallbackName(string id, AssetType type) => Clip($"{type.Label} {id[(id.LastIndexOf(':') + 1)..]}");
@@ -624,24 +629,18 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     /// </summary>
     private static void ReflectName(NgsiEntity entity, Asset asset, string at)
     {
-        foreach (var (iri, instances) in entity.Attributes)
+        if (NameOf(entity) is { } named)
         {
-            if ((iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)) &&
-                instances[0]["value"] is JsonValue v && v.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name))
+            if (named.Name != asset.Name)
             {
-                if (Clip(name.Trim()) != asset.Name)
-                {
-                    var renamed = (JsonObject)instances[0].DeepClone();
-                    renamed["value"] = asset.Name;
-                    renamed["modifiedAt"] = at;
-                    entity.Attributes[iri] = [renamed, .. instances.Skip(1)];
-                }
-
-                return;
+                var instances = entity.Attributes[named.Iri];
+                var renamed = (JsonObject)instances[0].DeepClone();
+                renamed["value"] = asset.Name;
+                renamed["modifiedAt"] = at;
+                entity.Attributes[named.Iri] = [renamed, .. instances.Skip(1)];
             }
         }
-
-        if (asset.Name != FallbackName(asset.Id.Value, asset.Type))
+        else if (asset.Name != FallbackName(asset.Id.Value, asset.Type))
         {
             entity.Attributes[CoreName] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = asset.Name, ["createdAt"] = at, ["modifiedAt"] = at }];
         }

@@ -67,22 +67,12 @@ public sealed partial class AssetDetailPage
             return value.ToString() + (value.UnitCode is { } u ? " " + u : "");
         }
 
-        if (asset.Type.IsGeneric && (iri.EndsWith("/name", StringComparison.Ordinal) || iri.EndsWith("#name", StringComparison.Ordinal)))
+        if (asset.Type.IsGeneric && NgsiLd.NgsiEntityStore.IsNameAttribute(iri))
         {
             return asset.Name;
         }
 
-        var text = AssetForm.KeptText(value);
-        try
-        {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(value.Text ?? "null");
-            var instance = node as System.Text.Json.Nodes.JsonObject ?? (node as System.Text.Json.Nodes.JsonArray)?.FirstOrDefault() as System.Text.Json.Nodes.JsonObject;
-            return instance?["unitCode"] is System.Text.Json.Nodes.JsonValue unit ? $"{text} {unit}" : text;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return text;
-        }
+        return AssetForm.KeptUnit(value) is { } unit ? $"{AssetForm.KeptText(value)} {unit}" : AssetForm.KeptText(value);
     }
 
     private static string LinkUrl(string id) => $"/staff/registry/asset/{Uri.EscapeDataString(id)}";

@@ -356,19 +356,9 @@ public sealed class AssetForm
     public static string KeptText(AttributeValue value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        try
-        {
-            var node = JsonNode.Parse(value.Text ?? "null");
-            var instance = node is JsonArray many
-                ? many.OfType<JsonObject>().FirstOrDefault(i => i["datasetId"] is null) ?? many.FirstOrDefault() as JsonObject
-                : node as JsonObject;
-            var main = instance?["value"] ?? instance?["object"] ?? instance?["valueList"] ?? instance?["languageMap"] ?? instance?["vocab"] ?? instance?["json"];
-            return Plain(main) ?? value.Text ?? "";
-        }
-        catch (JsonException)
-        {
-            return value.Text ?? "";
-        }
+        var instance = DefaultInstance(value);
+        var main = instance?["value"] ?? instance?["object"] ?? instance?["valueList"] ?? instance?["languageMap"] ?? instance?["vocab"] ?? instance?["json"];
+        return Plain(main) ?? value.Text ?? "";
 
         static string? Plain(JsonNode? n) => n switch
         {
@@ -379,6 +369,27 @@ public sealed class AssetForm
             null => null,
             _ => n.ToJsonString(),
         };
+    }
+
+    /// <summary>The unit code of an attribute kept whole (its default instance's), or null.</summary>
+    public static string? KeptUnit(AttributeValue value) =>
+        DefaultInstance(value ?? throw new ArgumentNullException(nameof(value)))?["unitCode"] is JsonValue unit && unit.TryGetValue<string>(out var code) ? code : null;
+
+    /// <summary>The default instance (no datasetId, else the first) of an attribute kept whole; null when it is not JSON.</summary>
+    private static JsonObject? DefaultInstance(AttributeValue value)
+    {
+        try
+        {
+            return JsonNode.Parse(value.Text ?? "null") switch
+            {
+                JsonArray many => many.OfType<JsonObject>().FirstOrDefault(i => i["datasetId"] is null) ?? many.FirstOrDefault() as JsonObject,
+                var node => node as JsonObject,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? Invariant(int? value) => value?.ToString(CultureInfo.InvariantCulture);

@@ -63,7 +63,18 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
         var query = SqliteSearchIndexes.ToMatchQuery(f.Text) is { } match
             ? db.Assets.FromSqlRaw(SqliteSearchIndexes.AssetsMatchingText, match)
             : db.Assets;
-        query = query.AsNoTracking();
+        query = Columns(query.AsNoTracking(), f);
+        if (f.Issue is { } issue)
+        {
+            query = query.Where(DataQualityService.Predicate(issue, today, db.Districts.AsNoTracking(), outOfRange));
+        }
+
+        return query;
+    }
+
+    /// <summary>The filters on columns both current rows and past versions have (everything but text and data quality).</summary>
+    private static IQueryable<T> Columns<T>(IQueryable<T> query, RegistryFilter f) where T : IRegistryColumns
+    {
         if (!f.IncludeDecommissioned && f.Status != "Decommissioned")
         {
             query = query.Where(a => a.Status != "Decommissioned");
@@ -109,11 +120,6 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
         if (f.Publication is { } publication)
         {
             query = query.Where(a => a.Publication == publication);
-        }
-
-        if (f.Issue is { } issue)
-        {
-            query = query.Where(DataQualityService.Predicate(issue, today, db.Districts.AsNoTracking(), outOfRange));
         }
 
         return query;
@@ -151,53 +157,7 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
             SELECT AssetId AS Id, Type, Name, Status, Condition, DistrictCode, Publication, Version, json_extract(Snapshot, '$.InstalledOn') AS InstalledOn
             FROM AssetVersions WHERE ValidFrom <= {at} AND ValidTo > {at}
             """);
-        if (!f.IncludeDecommissioned && f.Status != "Decommissioned")
-        {
-            query = query.Where(a => a.Status != "Decommissioned");
-        }
-
-        if (f.Type is { } type)
-        {
-            query = query.Where(a => a.Type == type);
-        }
-
-        if (f.District is { } district)
-        {
-            query = district == RegistryFilterValues.None ? query.Where(a => a.DistrictCode == null) : query.Where(a => a.DistrictCode == district);
-        }
-
-        if (f.InstalledFrom is { } yfrom)
-        {
-            var from = new DateOnly(yfrom, 1, 1);
-            query = query.Where(a => a.InstalledOn >= from);
-        }
-
-        if (f.InstalledTo is { } yto)
-        {
-            var to = new DateOnly(yto, 12, 31);
-            query = query.Where(a => a.InstalledOn <= to);
-        }
-
-        if (f.Status is { } status)
-        {
-            query = query.Where(a => a.Status == status);
-        }
-
-        if (f.ConditionMin is { } cmin)
-        {
-            query = query.Where(a => a.Condition >= cmin);
-        }
-
-        if (f.ConditionMax is { } cmax)
-        {
-            query = query.Where(a => a.Condition <= cmax);
-        }
-
-        if (f.Publication is { } publication)
-        {
-            query = query.Where(a => a.Publication == publication);
-        }
-
+        query = Columns(query, f);
         if (f.Text is { } text)
         {
             query = query.Where(a => EF.Functions.Like(a.Name, "%" + text + "%"));
@@ -222,7 +182,8 @@ public sealed class RegistryQueryService(IDbContextFactory<CityTwinDbContext> db
         };
     }
 
-    private sealed record AsOfRow(string Id, string Type, string Name, string Status, int? Condition, string? DistrictCode, string Publication, long Version, DateOnly? InstalledOn);
+    private sealed record AsOfRow(string Id, string Type, string Name, string Status, int? Condition, string? DistrictCode, string Publication, long Version,
+        DateOnly? InstalledOn) : IRegistryColumns;
 }
 
 public static class RegistryFilterValues
