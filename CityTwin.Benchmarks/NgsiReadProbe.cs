@@ -15,8 +15,13 @@ public static class NgsiReadProbe
     public static void Run()
     {
         using var bench = new BenchDatabase();
-        bench.Seed(1.0, 0);
-        var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System);
+        var scale = double.TryParse(Environment.GetEnvironmentVariable("PROBE_SCALE"), System.Globalization.CultureInfo.InvariantCulture, out var sc) ? sc : 1.0;
+        bench.Seed(scale, 0);
+        // PROBE_CACHE=0 measures every read building its entities (the entity cache off).
+        var cacheSize = int.TryParse(Environment.GetEnvironmentVariable("PROBE_CACHE"), out var cs) ? cs : new NgsiLdOptions().EntityCacheSize;
+        using var cache = new NgsiEntityCache(Microsoft.Extensions.Options.Options.Create(new NgsiLdOptions { EntityCacheSize = cacheSize }));
+        var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System, cache);
+        Console.WriteLine($"scale {scale}, entity cache {cacheSize}");
         var context = new JsonLdContext.Builder().Add(CityTwinContext.Terms).Build();
         var q = NgsiQuery.Parse("powerRating>100;lanternHeight<8", context);
         var types = new HashSet<string>([AssetTypeCatalog.Streetlight.Iri]);

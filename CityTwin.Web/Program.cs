@@ -39,6 +39,7 @@ try
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.NgsiLdImportReader>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportService>();
     builder.Services.AddSingleton<CityTwin.Web.Features.Import.ImportMappingStore>();
+    builder.Services.AddSingleton<CityTwin.Web.Features.NgsiLd.NgsiEntityCache>();
     builder.Services.AddSingleton<CityTwin.Web.Features.NgsiLd.NgsiEntityStore>();
     builder.Services.AddSingleton<CityTwin.Web.Features.NgsiLd.NgsiTemporalStore>();
     CityTwin.Web.Features.Api.OpenApiRegistration.AddCityTwinOpenApi(builder.Services);

@@ -71,6 +71,49 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task AnEntityAlreadyRead_ThenEditedByACurator_IsReadChanged_ByIdAndByQuery_ForEachAudience()
+    {
+        // Reads keep built entities (NgsiEntityCache, ADR 0014): a curator's edit after a read must still show at once.
+        var id = "urn:ngsi-ld:AirSensor:cache-" + Guid.NewGuid().ToString("N")[..8];
+        var client = Keyed();
+        var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"" + id +
+            "\",\"type\":\"AirSensor\",\"pm10\":{\"type\":\"Property\",\"value\":5},\"location\":{\"type\":\"GeoProperty\",\"value\":{\"type\":\"Point\",\"coordinates\":[4.3512,50.8461]}}}"))).StatusCode);
+        var byId = "/ngsi-ld/v1/entities/" + id + "?options=keyValues";
+        var byQuery = "/ngsi-ld/v1/entities?type=AirSensor&q=pm10%3E0&georel=within&geometry=Polygon&coordinates=" +
+            Uri.EscapeDataString("[[[4.35,50.845],[4.352,50.845],[4.352,50.847],[4.35,50.847],[4.35,50.845]]]") + "&options=keyValues";
+        async Task<JsonObject?> Read(HttpClient c, string url)
+        {
+            var json = JsonNode.Parse(await (await c.GetAsync(url)).Content.ReadAsStringAsync())!;
+            return json is JsonArray list ? list.OfType<JsonObject>().SingleOrDefault(e => e["id"]!.GetValue<string>() == id) : json.AsObject();
+        }
+
+        for (var i = 0; i < 2; i++) // twice: the second read is answered from the cache
+        {
+            Assert.Equal(5, (await Read(client, byId))!["pm10"]!.GetValue<int>());
+            Assert.Equal(5, (await Read(client, byQuery))!["pm10"]!.GetValue<int>());
+            Assert.Equal(5, (await Read(anonymous, byQuery))!["pm10"]!.GetValue<int>());
+        }
+
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var asset = (await store.FindAsync(id))!;
+        await store.UpdateAsync(id, asset.Version, a => { a.Rename("Cached then renamed"); a.PublishAttribute("https://uri.etsi.org/ngsi-ld/default-context/pm10", PublicationClass.Internal); },
+            new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+
+        Assert.Equal("Cached then renamed", (await Read(client, byId))!["ngsi-ld:name"]!.GetValue<string>());
+        Assert.Equal("Cached then renamed", (await Read(client, byQuery))!["ngsi-ld:name"]!.GetValue<string>());
+        Assert.Equal(5, (await Read(client, byQuery))!["pm10"]!.GetValue<int>()); // staff still see the internal value
+        var seenByCitizens = await Read(anonymous, "/ngsi-ld/v1/entities/" + id + "?options=keyValues");
+        Assert.Equal("Cached then renamed", seenByCitizens!["ngsi-ld:name"]!.GetValue<string>());
+        Assert.Null(seenByCitizens["pm10"]); // now internal: hidden from anonymous callers at once
+
+        // Deleted: gone for every reader, cached or not.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/ngsi-ld/v1/entities/" + id)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(byId)).StatusCode);
+        Assert.Null(await Read(client, byQuery));
+    }
+
+    [Fact]
     public async Task AConditionalWrite_BuiltOnAStaleRead_Is412_AndNeverOverwritesTheCuratorsEdit()
     {
         var id = "urn:ngsi-ld:AirSensor:etag-" + Guid.NewGuid().ToString("N")[..8];

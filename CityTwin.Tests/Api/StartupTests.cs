@@ -21,6 +21,7 @@ public sealed class StartupTests : IDisposable
     [InlineData("CityTwin__Security__BootstrapApiKey", "short", "CityTwin:Security:BootstrapApiKey must be at least")]
     [InlineData("CityTwin__Map__TileUrl", "ftp://tiles", "CityTwin:Map:TileUrl")]
     [InlineData("CityTwin__Import__MaxFileMegabytes", "0", "CityTwin:Import:MaxFileMegabytes must be between 1 and 2048")]
+    [InlineData("CityTwin__NgsiLd__EntityCacheSize", "-5", "CityTwin:NgsiLd:EntityCacheSize must be 0 (off) to 1000000")]
     [InlineData("CityTwin__JsonLd__ContextDirectory", "/nonexistent/contexts", "CityTwin:JsonLd:ContextDirectory '/nonexistent/contexts' does not exist")]
     public async Task InvalidSetting_StopsStartupWithOneLineNamingIt(string variable, string value, string expected)
     {

@@ -77,17 +77,20 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
             : null;
     });
 
-    public async Task<Asset?> FindAsync(string id, CancellationToken ct = default)
+    public async Task<Asset?> FindAsync(string id, CancellationToken ct = default) =>
+        await FindRecordAsync(id, ct) is { } record ? AssetMapper.ToDomain(record) : null;
+
+    /// <summary>One asset's row with its relationships, as stored (for readers that keep what they build from it).</summary>
+    public async Task<AssetRecord?> FindRecordAsync(string id, CancellationToken ct = default)
     {
         if (_reader.Value is { } reader)
         {
             ct.ThrowIfCancellationRequested();
-            return reader.Find(id) is { } row ? AssetMapper.ToDomain(row) : null;
+            return reader.Find(id);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var record = await ById(db, id, ct);
-        return record is null ? null : AssetMapper.ToDomain(record);
+        return await ById(db, id, ct);
     }
 
     /// <summary>Creates an asset; an existing id is refused.</summary>

@@ -98,6 +98,9 @@ public sealed class NgsiLdOptions
 
     /// <summary>The most instances per attribute in a temporal answer; more make it partial (206 with Content-Range, 6.3.10).</summary>
     public int TemporalLimit { get; set; } = 10_000;
+
+    /// <summary>How many built entities <see cref="NgsiEntityCache"/> keeps (0 turns the cache off).</summary>
+    public int EntityCacheSize { get; set; } = 20_000;
 }
 
 /// <summary>Checks <see cref="NgsiLdOptions"/> at start-up (ADR 0005): one line naming the setting.</summary>
@@ -116,6 +119,12 @@ public sealed class NgsiLdOptionsValidator : Microsoft.Extensions.Options.IValid
         {
             return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
                 $"{NgsiLdOptions.Section}: MaxLimit must be 1–10000 and DefaultLimit 1–MaxLimit (got {options.DefaultLimit} / {options.MaxLimit}).");
+        }
+
+        if (options.EntityCacheSize is < 0 or > 1_000_000)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"{NgsiLdOptions.Section}:EntityCacheSize must be 0 (off) to 1000000 entities (got {options.EntityCacheSize}).");
         }
 
         if (options.TemporalLimit is < 1 or > 1_000_000)
