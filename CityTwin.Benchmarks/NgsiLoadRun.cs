@@ -44,6 +44,12 @@ public static class NgsiLoadRun
             report.AppendLine(line);
         }
 
+        // NGSI_LOAD_DB=<file>: start from a copy of an already seeded database (quick iterations; the report says so).
+        if (Environment.GetEnvironmentVariable("NGSI_LOAD_DB") is { Length: > 0 } template)
+        {
+            File.Copy(template, db);
+        }
+
         using var server = StartServer(root, db);
         try
         {
@@ -84,6 +90,27 @@ public static class NgsiLoadRun
                 {
                     (await http.GetAsync(warm)).Dispose();
                 }
+            }
+
+            // NGSI_LOAD_ONLY=get,create,query,within: only these open-model phases (quick iterations, not a full report).
+            if (Environment.GetEnvironmentVariable("NGSI_LOAD_ONLY") is { Length: > 0 } only)
+            {
+                var rng = new Random(20261128);
+                foreach (var phase in only.Split(','))
+                {
+                    var figures = phase switch
+                    {
+                        "get" => await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[rng.Next(sample.Streetlights.Count)]))),
+                        "create" => await OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"only-{i}")),
+                        "createwarm" => await WarmCreatesAsync(http, seconds),
+                        "query" => await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ())),
+                        "within" => await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample))),
+                        _ => throw new ArgumentException($"NGSI_LOAD_ONLY: unknown phase '{phase}' (get, create, query, within)"),
+                    };
+                    Say(figures.ToString());
+                }
+
+                return;
             }
 
             Say("");
@@ -154,6 +181,13 @@ public static class NgsiLoadRun
                 File.Delete(db + suffix);
             }
         }
+    }
+
+    /// <summary>Closed-loop creates (as the full run's ceiling phase, which warms the create path before its open phase).</summary>
+    private static async Task<Figures> WarmCreatesAsync(HttpClient http, int seconds)
+    {
+        var rate = await ClosedAsync(http, seconds, (w, i) => Create($"warm-{w}-{i}"));
+        return new Figures($"POST entity (closed loop, 10 workers, warm-up): {rate:F0} req/s", 0, 0, 0, 0, 0, 0, seconds, 0);
     }
 
     private static string Entity(string id) => "/ngsi-ld/v1/entities/" + Uri.EscapeDataString(id);
@@ -251,43 +285,53 @@ public static class NgsiLoadRun
         var kinds = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds * 3 + 30));
-        for (var i = 0; i < n; i++)
+        async Task Send(int k, double due)
         {
-            var due = i / rate;
-            var wait = due - clock.Elapsed.TotalSeconds;
-            if (wait > 0.001)
+            var sent = clock.Elapsed.TotalSeconds;
+            try
             {
-                // No spinning to the due time: the generator's core is shared with the app, a spin would take the
-                // app's CPU (tried: create p95 ×4). Timers are ~1 ms coarse; that lateness counts in the latency.
-                await Task.Delay(TimeSpan.FromSeconds(wait));
+                using var request = make(k);
+                using var response = await http.SendAsync(request, stop.Token);
+                await response.Content.ReadAsByteArrayAsync(stop.Token);
+                failed[k] = !response.IsSuccessStatusCode;
+                if (failed[k])
+                {
+                    kinds.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                failed[k] = true;
+                kinds.AddOrUpdate(e.GetType().Name + ": " + e.Message, 1, (_, c) => c + 1);
             }
 
-            var k = i;
-            tasks[i] = Task.Run(async () =>
-            {
-                var sent = clock.Elapsed.TotalSeconds;
-                try
-                {
-                    using var request = make(k);
-                    using var response = await http.SendAsync(request, stop.Token);
-                    await response.Content.ReadAsByteArrayAsync(stop.Token);
-                    failed[k] = !response.IsSuccessStatusCode;
-                    if (failed[k])
-                    {
-                        kinds.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, c) => c + 1);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failed[k] = true;
-                    kinds.AddOrUpdate(e.GetType().Name + ": " + e.Message, 1, (_, c) => c + 1);
-                }
-
-                latencies[k] = (clock.Elapsed.TotalSeconds - due) * 1000;
-                fromSend[k] = (clock.Elapsed.TotalSeconds - sent) * 1000;
-            });
+            latencies[k] = (clock.Elapsed.TotalSeconds - due) * 1000;
+            fromSend[k] = (clock.Elapsed.TotalSeconds - sent) * 1000;
         }
 
+        // The timetable runs on its own thread and starts each request itself (no hand-over to the thread pool):
+        // it sleeps to ~1 ms before the due time, then yields the core (sched_yield) until the instant. A busy spin
+        // would take the CPU of the app it shares core 1 with (tried: create p95 ×4); a yield gives it back whenever an
+        // app thread is runnable, and timers alone wake ~1 ms late (that lateness counted against the app).
+        await Task.Factory.StartNew(() =>
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var due = i / rate;
+                var wait = due - clock.Elapsed.TotalSeconds;
+                if (wait > 0.002)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(Math.Floor(wait * 1000) - 1));
+                }
+
+                while (clock.Elapsed.TotalSeconds < due)
+                {
+                    Thread.Yield();
+                }
+
+                tasks[i] = Send(i, due);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed.TotalSeconds;
         foreach (var (kind, count) in kinds)

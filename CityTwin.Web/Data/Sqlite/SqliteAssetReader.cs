@@ -44,6 +44,25 @@ internal sealed class SqliteAssetReader(string connectionString)
         return record;
     }
 
+    /// <summary>Which of these ids are taken (decommissioned assets included), in one statement.</summary>
+    public HashSet<string> Existing(IEnumerable<string> ids)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        SqlitePragmas.Apply(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM Assets WHERE Id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        using var r = command.ExecuteReader();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            taken.Add(r.GetString(0));
+        }
+
+        return taken;
+    }
+
     /// <summary>One row of <see cref="Columns"/> as a record (links not included).</summary>
     public static AssetRecord Map(SqliteDataReader r) => new()
     {

@@ -29,14 +29,24 @@ internal sealed class SqliteBulkInserter<T> : IDisposable where T : class
             throw new InvalidOperationException("Bulk inserts run inside a transaction of the same connection.");
         }
 
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity.");
+        (var sql, _columns) = Plans.GetValue(db.Model, Plan);
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+    }
+
+    /// <summary>The statement and column readers of an entity type, built once per EF model (the API writes small groups).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, Tuple<string, Func<T, object?>[]>> Plans = [];
+
+    private static Tuple<string, Func<T, object?>[]> Plan(IModel model)
+    {
+        var entity = model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var properties = entity.GetProperties()
             .Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && (p.ClrType == typeof(long) || p.ClrType == typeof(int))))
             .ToArray();
         var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", properties.Select(p => "\"" + p.GetColumnName(table) + "\""))}) " +
             $"VALUES ({string.Join(", ", properties.Select((_, i) => "?" + (i + 1)))})";
-        _columns = properties.Select(p =>
+        var columns = properties.Select(p =>
         {
             var getter = p.GetGetter();
             var converter = p.GetTypeMapping().Converter;
@@ -52,8 +62,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable where T : class
                 : e => getter.GetClrValue(e) is { } v ? converter.ConvertToProvider(v) : null;
             return get;
         }).ToArray();
-        _db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        return Tuple.Create(sql, columns);
     }
 
     public void Insert(T entity)

@@ -520,12 +520,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>The ids among <paramref name="ids"/> that the registry holds (decommissioned ones too).</summary>
-    public async Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var list = ids.ToList();
-        return (await db.Assets.AsNoTracking().Where(a => list.Contains(a.Id)).Select(a => a.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-    }
+    public Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken ct) => store.ExistingAsync(ids, ct);
 
     /// <summary>
     /// Creates new entities of a batch in one transaction through the import's bulk path (ADR 0008): each checked
