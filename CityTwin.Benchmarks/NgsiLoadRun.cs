@@ -105,6 +105,8 @@ public static class NgsiLoadRun
                         "createwarm" => await WarmCreatesAsync(http, seconds),
                         "query" => await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ())),
                         "within" => await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample))),
+                        "coldget" => await OpenAsync(http, "GET entity by id, each id read once (entity cache cold)", 500, seconds, i => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Unread[i % sample.Unread.Count]))),
+                        "coldwithin" => await OpenAsync(http, "GET georel=within, a box around a random asset each time", 20, seconds * 3, i => new HttpRequestMessage(HttpMethod.Get, Within(sample.Corners[i % sample.Corners.Count]))),
                         _ => throw new ArgumentException($"NGSI_LOAD_ONLY: unknown phase '{phase}' (get, create, query, within)"),
                     };
                     Say(figures.ToString());
@@ -134,6 +136,9 @@ public static class NgsiLoadRun
             Say("| path | rate | sent | errors | achieved | p50 | p95 | p99 | p95 from the actual send |");
             Say("|---|---|---|---|---|---|---|---|---|");
             var random = new Random(20261128);
+            // The HTTP baseline for latencies: the same pipeline (API key included) answering without any work.
+            var healthFigures = await OpenAsync(http, "GET /health/live (baseline)", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/health/live"));
+            Say(healthFigures.ToString());
             var getFigures = await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
             Say(getFigures.ToString());
             var getLight = await OpenAsync(http, "GET entity by id (light load)", 200, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
@@ -144,6 +149,9 @@ public static class NgsiLoadRun
             Say(queryFigures.ToString());
             var withinFigures = await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample)));
             Say(withinFigures.ToString());
+            // The same paths with the entity cache (ADR 0014) of no help: ids never read before, boxes around random assets.
+            Say((await OpenAsync(http, "GET entity by id, each id read once (entity cache cold)", 500, seconds, i => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Unread[i % sample.Unread.Count])))).ToString());
+            Say((await OpenAsync(http, "GET georel=within, limit=100, a box around a random asset each time (cache mostly cold)", 20, seconds * 3, i => new HttpRequestMessage(HttpMethod.Get, Within(sample.Corners[i % sample.Corners.Count])))).ToString());
 
             Say("");
             Say("### Baselines on the same database file (ADO.NET, same run, ms)");
@@ -154,6 +162,7 @@ public static class NgsiLoadRun
             Say("| baseline | p50 | p95 | API p95 | ratio (API p95 ÷ baseline p95) |");
             Say("|---|---|---|---|---|");
             Say(string.Create(CultureInfo.InvariantCulture, $"| PK lookup | {pk.P50:F2} | {pk.P95:F2} | {getFigures.P95:F1} | {getFigures.P95 / pk.P95:F1} (G6 goal ≤ 3) |"));
+            Say(string.Create(CultureInfo.InvariantCulture, $"| GET /health/live at 500/s (HTTP round trip, no work) | {healthFigures.P50:F2} | {healthFigures.P95:F2} | {getFigures.P95:F1} | {getFigures.P95 / healthFigures.P95:F1} |"));
             Say(string.Create(CultureInfo.InvariantCulture, $"| type + two json_extract, LIMIT 100 | {q.P50:F2} | {q.P95:F2} | {queryFigures.P95:F1} | {queryFigures.P95 / q.P95:F1} (G5 goal ≤ 5) |"));
             Say(string.Create(CultureInfo.InvariantCulture, $"| R*Tree box, LIMIT 100 | {box.P50:F2} | {box.P95:F2} | {withinFigures.P95:F1} | {withinFigures.P95 / box.P95:F1} |"));
 
@@ -216,7 +225,10 @@ public static class NgsiLoadRun
         return new HttpRequestMessage(HttpMethod.Post, "/ngsi-ld/v1/entities") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
     }
 
-    private sealed record Sampled(int Total, int StreetlightCount, List<string> Streetlights, double West, double South);
+    /// <param name="Unread">Other Streetlights, each read once by the cold GET phase (never in the entity cache).</param>
+    /// <param name="Corners">South-west corners of 0.02° boxes around random assets, one per cold within request.</param>
+    private sealed record Sampled(int Total, int StreetlightCount, List<string> Streetlights, double West, double South,
+        List<string> Unread, List<(double West, double South)> Corners);
 
     private static Sampled Sample(string db)
     {
@@ -227,7 +239,7 @@ public static class NgsiLoadRun
         var total = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
         cmd.CommandText = "SELECT count(*) FROM Assets WHERE Type = 'Streetlight'";
         var lights = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-        cmd.CommandText = "SELECT Id FROM Assets WHERE Type = 'Streetlight' AND Status <> 'Decommissioned' ORDER BY random() LIMIT 2000";
+        cmd.CommandText = "SELECT Id FROM Assets WHERE Type = 'Streetlight' AND Status <> 'Decommissioned' ORDER BY random() LIMIT 8000";
         var ids = new List<string>();
         using (var r = cmd.ExecuteReader())
         {
@@ -237,11 +249,23 @@ public static class NgsiLoadRun
             }
         }
 
+        var unread = ids[2000..];
+        ids = ids[..2000];
+        cmd.CommandText = "SELECT MinLon, MinLat FROM Assets WHERE MinLon IS NOT NULL ORDER BY random() LIMIT 1000";
+        var corners = new List<(double, double)>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                corners.Add((r.GetDouble(0) - 0.01, r.GetDouble(1) - 0.01));
+            }
+        }
+
         // A 0.02° box around the median asset (a dense part of the city).
         cmd.CommandText = "SELECT MinLon, MinLat FROM Assets WHERE MinLon IS NOT NULL ORDER BY MinLon LIMIT 1 OFFSET (SELECT count(*) / 2 FROM Assets WHERE MinLon IS NOT NULL)";
         using var b = cmd.ExecuteReader();
         b.Read();
-        return new Sampled(total, lights, ids, b.GetDouble(0) - 0.01, b.GetDouble(1) - 0.01);
+        return new Sampled(total, lights, ids, b.GetDouble(0) - 0.01, b.GetDouble(1) - 0.01, unread, corners);
     }
 
     private static (double P50, double P95) SqlLatency(string db, string sql, List<string> values, int runs)
