@@ -325,6 +325,63 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task ABatchOfExistingEntities_IsChangedTogether_EachCheckedAlone_AndAnUpsertRestoresADeletedOne()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Light(int n, int condition) => $$$"""
+            {"id":"urn:ngsi-ld:Streetlight:group-{{{tag}}}-{{{n}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
+             "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
+             "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
+             "https://uri.etsi.org/ngsi-ld/status":{"type":"Property","value":"ok"},
+             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
+            """;
+        string Id(int n) => $"urn:ngsi-ld:Streetlight:group-{tag}-{n}";
+        var client = Keyed();
+        using (var first = await client.PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 4)},{Light(2, 4)},{Light(3, 4)},{Light(4, 4)}]")))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/ngsi-ld/v1/entities/" + Id(4))).StatusCode);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var versionBefore = (await store.FindAsync(Id(1)))!.Version;
+
+        // 1 and 3 change, 2 breaks a rule (condition 1–5), 4 was deleted: the upsert restores it.
+        using var response = await client.PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 2)},{Light(2, 9)},{Light(3, 5)},{Light(4, 3)}]"));
+        Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal([Id(1), Id(3), Id(4)], result["success"]!.AsArray().Select(x => x!.GetValue<string>()));
+        var error = Assert.Single(result["errors"]!.AsArray())!;
+        Assert.Equal(Id(2), error["entityId"]!.GetValue<string>());
+        Assert.Contains("condition", error["error"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var one = (await store.FindAsync(Id(1)))!;
+        Assert.Equal(2, one.Condition);
+        Assert.Equal(versionBefore + 1, one.Version); // one versioned write
+        Assert.Equal(5, (await store.FindAsync(Id(3)))!.Condition);
+        Assert.Equal(4, (await store.FindAsync(Id(2)))!.Condition); // untouched
+        var restored = (await store.FindAsync(Id(4)))!;
+        Assert.False(restored.IsDecommissioned);
+        Assert.Equal(3, restored.Condition);
+        var history = await app.Services.GetRequiredService<HistoryService>().ForAssetAsync(Id(1));
+        Assert.Contains(history, e => e.ActorKind == nameof(ActorKind.ApiKey) && e.Operation == ChangeOperations.Api && (e.Reason ?? "").Contains("batch upsert", StringComparison.Ordinal));
+
+        // Batch update with noOverwrite: an entity whose attribute exists reports it, the others are changed.
+        var fresh = """{"id":"ID","https://w3id.org/citytwin/replacementCost":{"type":"Property","value":1200}}""";
+        var clash = """{"id":"ID","https://w3id.org/citytwin/condition":{"type":"Property","value":1}}""";
+        using var update = await client.PostAsync("/ngsi-ld/v1/entityOperations/update?options=noOverwrite",
+            Json($"[{fresh.Replace("ID", Id(1), StringComparison.Ordinal)},{clash.Replace("ID", Id(3), StringComparison.Ordinal)},{fresh.Replace("ID", "urn:ngsi-ld:Streetlight:none-" + tag, StringComparison.Ordinal)}]"));
+        Assert.Equal(HttpStatusCode.MultiStatus, update.StatusCode);
+        var updated = JsonNode.Parse(await update.Content.ReadAsStringAsync())!;
+        Assert.Equal([Id(1)], updated["success"]!.AsArray().Select(x => x!.GetValue<string>()));
+        var errors = updated["errors"]!.AsArray().ToDictionary(e => e!["entityId"]!.GetValue<string>(), e => e!["error"]!["type"]!.GetValue<string>());
+        Assert.EndsWith("BadRequestData", errors[Id(3)], StringComparison.Ordinal);
+        Assert.EndsWith("ResourceNotFound", errors["urn:ngsi-ld:Streetlight:none-" + tag], StringComparison.Ordinal);
+        Assert.Equal(1200m, (await store.FindAsync(Id(1)))!.ReplacementCost);
+        Assert.Equal(5, (await store.FindAsync(Id(3)))!.Condition); // not overwritten
+    }
+
+    [Fact]
     public async Task ConcurrentCreates_AreGroupedIntoFewWrites_EachAnsweredAsIfAlone()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];

@@ -80,6 +80,25 @@ public sealed class AssetStore(IDbContextFactory<CityTwinDbContext> dbFactory, T
     public async Task<Asset?> FindAsync(string id, CancellationToken ct = default) =>
         await FindRecordAsync(id, ct) is { } record ? AssetMapper.ToDomain(record) : null;
 
+    /// <summary>Several assets by id (decommissioned ones included); ids not found are absent.</summary>
+    public async Task<Dictionary<string, Asset>> FindManyAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
+    {
+        List<AssetRecord> records;
+        if (_reader.Value is { } reader)
+        {
+            ct.ThrowIfCancellationRequested();
+            records = reader.FindMany(ids);
+        }
+        else
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var list = ids.ToList();
+            records = await db.Assets.AsNoTracking().Include(a => a.Links).Where(a => list.Contains(a.Id)).ToListAsync(ct);
+        }
+
+        return records.ToDictionary(r => r.Id, AssetMapper.ToDomain, StringComparer.Ordinal);
+    }
+
     /// <summary>Which of these ids are taken (decommissioned assets included).</summary>
     public async Task<HashSet<string>> ExistingAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
     {

@@ -44,6 +44,34 @@ internal sealed class SqliteAssetReader(string connectionString)
         return record;
     }
 
+    /// <summary>Several assets by id with their links, in one statement (one snapshot); ids not found are absent.</summary>
+    public List<AssetRecord> FindMany(IEnumerable<string> ids)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        SqlitePragmas.Apply(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + Columns + ", l.Iri, l.TargetId FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id " +
+            "WHERE a.Id IN (SELECT value FROM json_each($ids)) ORDER BY a.Id, l.Iri, l.TargetId";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        using var r = command.ExecuteReader();
+        var records = new List<AssetRecord>();
+        while (r.Read())
+        {
+            if (records.Count == 0 || records[^1].Id != r.GetString(1))
+            {
+                records.Add(Map(r));
+            }
+
+            if (!r.IsDBNull(34))
+            {
+                records[^1].Links.Add(new AssetLinkRecord { AssetId = records[^1].Id, Iri = r.GetString(34), TargetId = r.GetString(35) });
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>Which of these ids are taken (decommissioned assets included), in one statement.</summary>
     public HashSet<string> Existing(IEnumerable<string> ids)
     {

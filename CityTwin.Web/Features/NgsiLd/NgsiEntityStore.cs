@@ -74,6 +74,69 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>
+    /// Applies one operation to each of several existing entities (distinct ids) and saves them in one transaction
+    /// through the import's update path: per entity its version check, a closed version and its history entries. By
+    /// id: null when changed (or nothing to change), else the entity's error (not found, a domain rule, or what
+    /// <paramref name="change"/> returns — the entity is still written then, as <see cref="ModifyAsync"/> callers do).
+    /// Null when someone wrote one of them in between: nothing was written, the caller goes entity by entity.
+    /// </summary>
+    public async Task<Dictionary<string, NgsiLdException?>?> ModifyManyAsync(IReadOnlyList<(string Id, Func<NgsiEntity, NgsiLdException?> Change)> items,
+        ChangeActor actor, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var assets = await store.FindManyAsync([.. items.Select(i => i.Id)], ct);
+        var outcome = new Dictionary<string, NgsiLdException?>(StringComparer.Ordinal);
+        var writes = new List<AssetImportWrite>();
+        var now = time.GetUtcNow();
+        foreach (var (id, change) in items)
+        {
+            if (!assets.TryGetValue(id, out var asset) || asset.IsDecommissioned)
+            {
+                outcome[id] = NgsiLdException.NotFound(id);
+                continue;
+            }
+
+            try
+            {
+                var entity = ToEntity(asset, publicOnly: false);
+                var problem = change(entity);
+                var version = asset.Version;
+                var before = asset.ToState();
+                Replace(asset, entity, now);
+                var changes = AssetDiff.Compare(before, asset.ToState());
+                if (changes.Count > 0)
+                {
+                    writes.Add(new AssetImportWrite(asset, version, changes));
+                }
+
+                outcome[id] = problem;
+            }
+            catch (NgsiLdException e)
+            {
+                outcome[id] = e;
+            }
+            catch (DomainException e)
+            {
+                outcome[id] = NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+            }
+        }
+
+        if (writes.Count > 0)
+        {
+            try
+            {
+                await store.SaveImportAsync(writes, new ChangeContext(actor, Operation, "NGSI-LD: " + reason), null, ct);
+            }
+            catch (Exception e) when (e is AssetConcurrencyException or AssetNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
     /// The entities of a selection, in registry order: by type IRIs (any of them, also secondary types) and ids in
     /// the database, the rest of the filter (<paramref name="matches"/>: idPattern, attrs, q, geo) on the entities.
     /// Returns the page and the total count.

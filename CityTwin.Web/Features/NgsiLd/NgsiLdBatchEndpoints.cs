@@ -70,6 +70,9 @@ public static class NgsiLdBatchEndpoints
             var bulk = kind is BatchKind.Create or BatchKind.Upsert && items.Count > 1
                 ? await BulkCreateAsync(items, body, http.Request, contexts, entities, actor, http.RequestAborted)
                 : [];
+            var grouped = kind is BatchKind.Upsert or BatchKind.Update or BatchKind.Merge && items.Count > 1
+                ? await BulkModifyAsync(kind, options, items, bulk, body, http.Request, contexts, entities, actor, http.RequestAborted)
+                : [];
             for (var index = 0; index < items.Count; index++)
             {
                 var item = items[index];
@@ -85,6 +88,20 @@ public static class NgsiLdBatchEndpoints
                     else
                     {
                         errors.Add((id, outcome.Type, outcome.Message));
+                    }
+
+                    continue;
+                }
+
+                if (grouped.TryGetValue(index, out var problem))
+                {
+                    if (problem is null)
+                    {
+                        success.Add(id);
+                    }
+                    else
+                    {
+                        errors.Add((id, problem.Type, problem.Message));
                     }
 
                     continue;
@@ -233,6 +250,80 @@ public static class NgsiLdBatchEndpoints
 
         var failures = await entities.CreateManyAsync([.. fresh.Select(f => f.Entity)], actor, ct);
         return failures is null ? [] : fresh.ToDictionary(f => f.Index, f => failures.GetValueOrDefault(f.Entity.Id));
+    }
+
+    /// <summary>
+    /// The existing entities of an upsert, update or merge batch (ids once each in the batch, not created by
+    /// <see cref="BulkCreateAsync"/>) changed and written in one transaction (<see cref="NgsiEntityStore.ModifyManyAsync"/>);
+    /// by batch position, null for done or the entity's error. Left to the entity-by-entity path: entities that cannot
+    /// be read (it reports their error), entities an upsert must create (absent or decommissioned), and everything when
+    /// someone wrote one of them in between.
+    /// </summary>
+    private static async Task<Dictionary<int, NgsiLdException?>> BulkModifyAsync(BatchKind kind, string[] options, List<JsonElement> items,
+        Dictionary<int, NgsiLdException?> created, NgsiLdBody body, HttpRequest request, ContextResolver contexts, NgsiEntityStore entities,
+        Domain.History.ChangeActor actor, CancellationToken ct)
+    {
+        var once = items.Select(IdOf).GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var changes = new List<(int Index, string Id, Func<NgsiEntity, NgsiLdException?> Change)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (created.ContainsKey(i) || !once.Contains(IdOf(items[i])))
+            {
+                continue;
+            }
+
+            try
+            {
+                var context = await EntityContextAsync(items[i], body, request, contexts, ct);
+                switch (kind)
+                {
+                    case BatchKind.Upsert:
+                        var entity = NgsiEntityReader.Read(items[i], context);
+                        changes.Add((i, entity.Id, options.Contains("update")
+                            ? e => { NgsiEntityOperations.Update(e, entity); return null; }
+                            : e => { NgsiEntityOperations.Replace(e, entity); return null; }));
+                        break;
+                    case BatchKind.Update:
+                        var fragment = NgsiEntityReader.Read(items[i], context, requireType: false);
+                        changes.Add((i, fragment.Id, e =>
+                        {
+                            var result = NgsiEntityOperations.Append(e, fragment, options.Contains("noOverwrite"));
+                            return result.Complete ? null
+                                : NgsiLdException.BadData($"Not updated: {string.Join(", ", result.NotUpdated.Select(n => n.Attribute))} ({result.NotUpdated[0].Reason})");
+                        }));
+                        break;
+                    case BatchKind.Merge:
+                        var merge = NgsiEntityReader.Read(items[i], context, requireType: false, allowNull: true);
+                        changes.Add((i, merge.Id, e => { NgsiEntityOperations.Merge(e, merge); return null; }));
+                        break;
+                }
+            }
+            catch (Exception e) when (e is NgsiLdException or JsonLdException)
+            {
+                // reported by the entity-by-entity path
+            }
+        }
+
+        if (changes.Count < 2)
+        {
+            return [];
+        }
+
+        var reason = kind switch
+        {
+            BatchKind.Upsert => options.Contains("update") ? "batch upsert (update)" : "batch upsert (replace)",
+            BatchKind.Update => "batch update",
+            _ => "batch merge",
+        };
+        var outcome = await entities.ModifyManyAsync([.. changes.Select(c => (c.Id, c.Change))], actor, reason, ct);
+        if (outcome is null)
+        {
+            return [];
+        }
+
+        // An upsert creates what does not exist (or restores it): the entity-by-entity path does that.
+        return changes.Where(c => !(kind == BatchKind.Upsert && outcome[c.Id]?.Type == NgsiLdErrors.ResourceNotFound))
+            .ToDictionary(c => c.Index, c => outcome[c.Id]);
     }
 
     /// <summary>
