@@ -22,6 +22,16 @@ public static class NgsiReadProbe
         using var cache = new NgsiEntityCache(Microsoft.Extensions.Options.Options.Create(new NgsiLdOptions { EntityCacheSize = cacheSize }));
         var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System, cache);
         Console.WriteLine($"scale {scale}, entity cache {cacheSize}");
+        {
+            // What the cache holds: every entity read once (up to its size), managed heap after a full collection.
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var (all, _) = store.QueryAsync(null, null, false, _ => true, 0, cacheSize > 0 ? cacheSize : 10_000, default, total: false).GetAwaiter().GetResult();
+            var count = all.Count;
+            all = null;
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            Console.WriteLine($"entity cache filled with {count} entities: managed heap +{(after - before) / 1048576.0:F1} MiB = {(after - before) / Math.Max(1, count) / 1024.0:F1} KiB an entity");
+        }
+
         var context = new JsonLdContext.Builder().Add(CityTwinContext.Terms).Build();
         var q = NgsiQuery.Parse("powerRating>100;lanternHeight<8", context);
         var types = new HashSet<string>([AssetTypeCatalog.Streetlight.Iri]);

@@ -269,7 +269,8 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     [InlineData("{\"id\":\"urn:ngsi-ld:T:2\",\"type\":\"T\",\"a\":{\"type\":\"Property\"}}", "BadRequestData")]
     [InlineData("{\"id\":\"urn:ngsi-ld:T:3\",\"type\":\"T\",\"g\":{\"type\":\"GeoProperty\",\"value\":{\"type\":\"GeometryCollection\",\"geometries\":[]}}}", "BadRequestData")]
     [InlineData("{\"id\":\"urn:ngsi-ld:T:4\",\"type\":\"T\",\"<script>\":{\"type\":\"Property\",\"value\":1}}", "BadRequestData")]
-    public async Task BadEntities_GetTheSpecsErrorNamingTheProblem_AndNothingIsWritten(string body, string error)
+    [InlineData("{\"id\":\"urn:ngsi-ld:T:5\",\"type\":\"T\",\"pm10\":{\"type\":\"Property\",\"value\":1},\"https://uri.etsi.org/ngsi-ld/default-context/pm10\":{\"type\":\"Property\",\"value\":2}}", "BadRequestData", "once expanded")]
+    public async Task BadEntities_GetTheSpecsErrorNamingTheProblem_AndNothingIsWritten(string body, string error, string? named = null)
     {
         var response = await Keyed().PostAsync("/ngsi-ld/v1/entities", Json(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -277,6 +278,11 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("https://uri.etsi.org/ngsi-ld/errors/" + error, problem["type"]!.GetValue<string>());
         Assert.False(string.IsNullOrWhiteSpace(problem["detail"]!.GetValue<string>()));
+        if (named is not null)
+        {
+            Assert.Contains(named, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal); // attributes colliding after expansion
+        }
+
         var id = JsonNode.Parse(body.EndsWith(',') ? body[..^1] + "}" : body)?["id"]?.GetValue<string>();
         if (id is not null && CityTwin.Domain.Assets.AssetId.IsValid(id, out _))
         {

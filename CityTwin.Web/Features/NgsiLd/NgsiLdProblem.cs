@@ -99,8 +99,8 @@ public sealed class NgsiLdOptions
     /// <summary>The most instances per attribute in a temporal answer; more make it partial (206 with Content-Range, 6.3.10).</summary>
     public int TemporalLimit { get; set; } = 10_000;
 
-    /// <summary>How many built entities <see cref="NgsiEntityCache"/> keeps (0 turns the cache off).</summary>
-    public int EntityCacheSize { get; set; } = 20_000;
+    /// <summary>How many built entities <see cref="NgsiEntityCache"/> keeps (0 turns the cache off); ~17 KiB of managed heap each.</summary>
+    public int EntityCacheSize { get; set; } = 10_000;
 }
 
 /// <summary>Checks <see cref="NgsiLdOptions"/> at start-up (ADR 0005): one line naming the setting.</summary>
