@@ -20,7 +20,7 @@ public static class NgsiReadProbe
         // PROBE_CACHE=0 measures every read building its entities (the entity cache off).
         var cacheSize = int.TryParse(Environment.GetEnvironmentVariable("PROBE_CACHE"), out var cs) ? cs : new NgsiLdOptions().EntityCacheSize;
         using var cache = new NgsiEntityCache(Microsoft.Extensions.Options.Options.Create(new NgsiLdOptions { EntityCacheSize = cacheSize }));
-        var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System, cache);
+        using var store = new NgsiEntityStore(new AssetStore(bench.Factory, TimeProvider.System), bench.Factory, TimeProvider.System, cache);
         Console.WriteLine($"scale {scale}, entity cache {cacheSize}");
         {
             // What the cache holds: every entity read once (up to its size), managed heap after a full collection.

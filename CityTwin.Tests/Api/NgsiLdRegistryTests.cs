@@ -114,6 +114,37 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task Discovery_FollowsEveryChange_AfterAFirstInventory_ForEachAudience()
+    {
+        // /types and /attributes keep per-row signatures between calls: creates, edits and deletes must show at once.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var type = "Probe" + tag;
+        var id = $"urn:ngsi-ld:{type}:1";
+        var client = Keyed();
+        var anonymous = app.CreateClient();
+        async Task<string> Types(HttpClient c) => await (await c.GetAsync("/ngsi-ld/v1/types")).Content.ReadAsStringAsync();
+        async Task<string> Attributes(HttpClient c) => await (await c.GetAsync("/ngsi-ld/v1/attributes")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(type, await Types(client), StringComparison.Ordinal);
+        Assert.DoesNotContain(type, await Types(anonymous), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+            Json("{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"probe" + tag + "\":{\"type\":\"Property\",\"value\":1}}"))).StatusCode);
+        Assert.Contains(type, await Types(client), StringComparison.Ordinal);
+        Assert.Contains(type, await Types(anonymous), StringComparison.Ordinal);
+        Assert.Contains("probe" + tag, await Attributes(anonymous), StringComparison.Ordinal);
+
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var asset = (await store.FindAsync(id))!;
+        await store.UpdateAsync(id, asset.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+        Assert.Contains(type, await Types(client), StringComparison.Ordinal);
+        Assert.DoesNotContain(type, await Types(anonymous), StringComparison.Ordinal); // staff-only now
+        Assert.DoesNotContain("probe" + tag, await Attributes(anonymous), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/ngsi-ld/v1/entities/" + id)).StatusCode);
+        Assert.DoesNotContain(type, await Types(client), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AConditionalWrite_BuiltOnAStaleRead_Is412_AndNeverOverwritesTheCuratorsEdit()
     {
         var id = "urn:ngsi-ld:AirSensor:etag-" + Guid.NewGuid().ToString("N")[..8];
