@@ -145,6 +145,46 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task ResultsCount_CountsWhatEachAudienceMaySee_WithOrWithoutEntitiesOfSeveralTypes()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (t, u) = ("Counted" + tag, "Other" + tag);
+        var client = Keyed();
+        var anonymous = app.CreateClient();
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+                Json($"{{\"id\":\"urn:ngsi-ld:{t}:{n}\",\"type\":\"{t}\"}}"))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:{t}:3")).StatusCode);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var second = (await store.FindAsync($"urn:ngsi-ld:{t}:2"))!;
+        await store.UpdateAsync(second.Id.Value, second.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+
+        async Task<(int Count, int Listed)> Count(HttpClient c, string query)
+        {
+            using var response = await c.GetAsync("/ngsi-ld/v1/entities?" + query + "&count=true");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var listed = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Count;
+            return (int.Parse(response.Headers.GetValues("NGSILD-Results-Count").Single(), System.Globalization.CultureInfo.InvariantCulture), listed);
+        }
+
+        Assert.Equal((2, 2), await Count(client, $"type={t}"));
+        Assert.Equal((1, 1), await Count(anonymous, $"type={t}"));
+        Assert.Equal((2, 1), await Count(client, $"type={t}&limit=1"));
+        Assert.Equal((2, 0), await Count(client, $"type={t}&limit=0"));
+        Assert.Equal((1, 1), await Count(client, $"type={t}&id=urn:ngsi-ld:{t}:1,urn:ngsi-ld:{t}:3"));
+
+        // An entity of two types: its second type is only in its attribute document, the count still finds it.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+            Json($"{{\"id\":\"urn:ngsi-ld:{t}:4\",\"type\":[\"{t}\",\"{u}\"]}}"))).StatusCode);
+        Assert.Equal((1, 1), await Count(client, $"type={u}"));
+        Assert.Equal((3, 3), await Count(client, $"type={t}"));
+        Assert.Equal((3, 3), await Count(client, $"type={t},{u}"));
+    }
+
+    [Fact]
     public async Task AConditionalWrite_BuiltOnAStaleRead_Is412_AndNeverOverwritesTheCuratorsEdit()
     {
         var id = "urn:ngsi-ld:AirSensor:etag-" + Guid.NewGuid().ToString("N")[..8];

@@ -171,6 +171,75 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>
+    /// How many visible entities have one of these types (any, when null) and ids (any, when null), counted by the
+    /// database; entities with several types (their other types live in the attribute document; few, found through
+    /// their partial index) are checked one by one. Null when not on SQLite.
+    /// </summary>
+    public async Task<int?> CountAsync(IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            return null;
+        }
+
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        var conditions = new List<string> { "a.Status <> 'Decommissioned'" };
+        if (publicOnly)
+        {
+            conditions.Add("a.Publication = 'Public'");
+        }
+
+        if (ids is not null)
+        {
+            conditions.Add("a.Id IN (SELECT value FROM json_each($ids))");
+        }
+
+        var multiTyped = new List<long>();
+        if (types is not null)
+        {
+            using var several = connection.CreateCommand();
+            several.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {string.Join(" AND ", conditions)}";
+            AddParameters(several);
+            using (var reader = await several.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    multiTyped.Add(reader.GetInt64(0));
+                }
+            }
+
+            conditions.Add("a.Type IN (SELECT value FROM json_each($types))");
+            conditions.Add($"NOT ({SqliteSearchIndexes.MultiTypedCondition})");
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM Assets a WHERE {string.Join(" AND ", conditions)}";
+        AddParameters(command);
+        var count = Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        if (multiTyped.Count > 0)
+        {
+            count += ReadRows(connection, multiTyped).Count(r => Built(r, publicOnly).Types.Any(types!.Contains));
+        }
+
+        return count;
+
+        void AddParameters(Microsoft.Data.Sqlite.SqliteCommand c)
+        {
+            if (ids is not null)
+            {
+                c.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(ids));
+            }
+
+            if (types is not null && c.CommandText.Contains("$types", StringComparison.Ordinal))
+            {
+                c.Parameters.AddWithValue("$types", JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)));
+            }
+        }
+    }
+
+    /// <summary>
     /// The entities that may match, in registry order. On SQLite the database narrows them: type through the
     /// (Type, Status) index (plus the few multi-typed entities through their partial index), a geo-query through the
     /// R*Tree, q through a JSON prefilter (<see cref="NgsiQuery.SqlitePrefilter"/>); the entity-level checks decide.

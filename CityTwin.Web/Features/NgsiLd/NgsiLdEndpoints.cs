@@ -328,8 +328,14 @@ public static class NgsiLdEndpoints
 
         var filter = Filter(selection, context);
         var orderBy = NgsiOrderBy.Parse(Param("orderBy"), context);
+        // A count the database can answer alone (no entity-level filter, no projection that drops entities) is counted
+        // there: building 40k entities to count them took 5–8 s at 100k.
+        var counted = count && orderBy is null && filter.ExactInDatabase && how.Attrs is null && how.Pick is null && how.Omit is null
+            ? await entities.CountAsync(filter.Types, filter.Ids, PublicOnly(http), http.RequestAborted)
+            : null;
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
-            orderBy is null ? offset : 0, orderBy is null ? limit : int.MaxValue, http.RequestAborted, filter.Q, filter.Geo, total: count || orderBy is not null);
+            orderBy is null ? offset : 0, orderBy is null ? limit : int.MaxValue, http.RequestAborted, filter.Q, filter.Geo, total: (count && counted is null) || orderBy is not null);
+        total = counted ?? total;
         if (orderBy is not null)
         {
             // Ordered answers need every match first (a stable sort keeps registry order for ties).
@@ -369,7 +375,10 @@ public static class NgsiLdEndpoints
     }
 
     /// <summary>The entities a selection names: type IRIs and ids for the database, the rest as a predicate on entities.</summary>
-    internal sealed record EntityFilter(HashSet<string>? Types, HashSet<string>? Ids, Func<NgsiEntity, bool> Matches, NgsiQuery? Q, NgsiGeoQuery? Geo);
+    /// <param name="ExactInDatabase">The database's selection (type list, ids, visibility) is the whole filter: no q,
+    /// geo-query, idPattern, scopeQ, nor a type expression with ';' — so a count needs no entity.</param>
+    internal sealed record EntityFilter(HashSet<string>? Types, HashSet<string>? Ids, Func<NgsiEntity, bool> Matches, NgsiQuery? Q, NgsiGeoQuery? Geo,
+        bool ExactInDatabase = false);
 
     /// <summary>Parses a selection (type language, id, idPattern, q, geo-query, scopeQ) into an <see cref="EntityFilter"/>.</summary>
     internal static EntityFilter Filter(Selection selection, JsonLdContext context)
@@ -408,7 +417,8 @@ public static class NgsiLdEndpoints
             (scopes is null || scopes.Matches(pattern => entity.Scopes?.Any(scope => NgsiSelectionLanguage.ScopeMatches(scope, pattern)) == true)) &&
             (idPattern is null || idPattern.IsMatch(entity.Id)) &&
             (q is null || q.Matches(entity)) &&
-            (geo is null || geo.Matches(entity)), q, geo);
+            (geo is null || geo.Matches(entity)), q, geo,
+            ExactInDatabase: scopes is null && idPattern is null && q is null && geo is null && selection.Types?.Contains(';', StringComparison.Ordinal) != true);
     }
 
     /// <summary>limit, offset and count of a query (BadRequestData naming a bad one).</summary>
