@@ -21,6 +21,7 @@ public sealed class NgsiEntityCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var size = options.Value.EntityCacheSize;
+        Size = size;
         _cache = size > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = size, CompactionPercentage = 0.1 }) : null;
     }
 
@@ -32,6 +33,9 @@ public sealed class NgsiEntityCache : IDisposable
     private sealed record Entry(long Version, long ModifiedMs, NgsiEntity Entity);
 
     public bool Enabled => _cache is not null;
+
+    /// <summary>How many entities it keeps at most.</summary>
+    public int Size { get; }
 
     public bool TryGet(Stamp stamp, bool publicOnly, out NgsiEntity entity)
     {

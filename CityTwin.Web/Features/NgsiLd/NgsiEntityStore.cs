@@ -320,6 +320,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(); // EF's SqlitePragmas interceptor sets the PRAGMAs
         var last = 0L;
+        var scanned = 0;
         for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
             var stamps = new List<NgsiEntityCache.Stamp>(Math.Min(chunk, 1024));
@@ -358,7 +359,9 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
                 }
             }
 
-            var built = missing.Count == 0 ? null : ReadRows(connection, missing).ToDictionary(r => r.Seq, r => Built(r, publicOnly));
+            // A scan past half the cache (a count with q, orderBy, a purge) would only push the hot entities out: the
+            // rest of it is built without entering the cache.
+            var built = missing.Count == 0 ? null : ReadRows(connection, missing).ToDictionary(r => r.Seq, r => Built(r, publicOnly, keep: (scanned += 1) <= cache.Size / 2));
             for (var i = 0; i < stamps.Count; i++)
             {
                 // A row deleted between the two reads is gone; one changed in between is read as it is now.
@@ -378,7 +381,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>The entity of a row (with its links), from the cache while the row is unchanged.</summary>
-    private NgsiEntity Built(AssetRecord record, bool publicOnly)
+    private NgsiEntity Built(AssetRecord record, bool publicOnly, bool keep = true)
     {
         var stamp = new NgsiEntityCache.Stamp(record.Seq, record.Version, record.ModifiedAt.ToUnixTimeMilliseconds());
         if (cache.TryGet(stamp, publicOnly, out var entity))
@@ -387,7 +390,11 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         }
 
         entity = ToEntity(AssetMapper.ToDomain(record), publicOnly);
-        cache.Add(stamp, publicOnly, entity);
+        if (keep)
+        {
+            cache.Add(stamp, publicOnly, entity);
+        }
+
         return entity;
     }
 
