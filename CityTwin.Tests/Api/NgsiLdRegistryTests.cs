@@ -505,4 +505,32 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         var body = JsonNode.Parse(await client.GetStringAsync($"/ngsi-ld/v1/entities?type=OrderedSensor{tag}&orderBy=pm10;desc&limit=2&offset=1"))!.AsArray();
         Assert.Equal([$"urn:ngsi-ld:OrderedSensor:{tag}-3", $"urn:ngsi-ld:OrderedSensor:{tag}-2"], body.Select(e => e!["id"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task OrderBy_PagesThroughEveryMatch_TiesInRegistryOrder_MissingValuesLast()
+    {
+        // The store keeps only the best offset + limit while it looks at every match: pages must still tile the order.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var client = Keyed();
+        int?[] values = [5, 9, null, 5, 1, 9, 7, 5, null, 3, 9, 2];
+        for (var n = 0; n < values.Length; n++)
+        {
+            var pm = values[n] is { } v ? ",\"pm10\":{\"type\":\"Property\",\"value\":" + v + "}" : ",\"other\":{\"type\":\"Property\",\"value\":1}";
+            using var created = await client.PostAsync("/ngsi-ld/v1/entities", Json("{\"id\":\"urn:ngsi-ld:Paged:" + tag + "-" + n + "\",\"type\":\"Paged" + tag + "\"" + pm + "}"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var expected = Enumerable.Range(0, values.Length)
+            .OrderBy(n => values[n] is null).ThenByDescending(n => values[n] ?? 0).ThenBy(n => n)
+            .Select(n => $"urn:ngsi-ld:Paged:{tag}-{n}").ToList();
+        var seen = new List<string>();
+        for (var offset = 0; offset < values.Length; offset += 5)
+        {
+            using var response = await client.GetAsync($"/ngsi-ld/v1/entities?type=Paged{tag}&orderBy=pm10;desc&limit=5&offset={offset}&count=true");
+            Assert.Equal("12", response.Headers.GetValues("NGSILD-Results-Count").Single());
+            seen.AddRange(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(expected, seen);
+    }
 }

@@ -142,33 +142,59 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     /// Returns the page and the total count.
     /// </summary>
     public async Task<(List<NgsiEntity> Page, int Total)> QueryAsync(IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly,
-        Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct, NgsiQuery? q = null, NgsiGeoQuery? geo = null, bool total = true)
+        Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct, NgsiQuery? q = null, NgsiGeoQuery? geo = null, bool total = true,
+        IComparer<NgsiEntity>? order = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var page = new List<NgsiEntity>();
         var count = 0;
         var wanted = (long)offset + limit;
-        await foreach (var entity in Candidates(db, types, ids, publicOnly, q, geo, total ? 1024 : (int)Math.Clamp(wanted + 8, 16, 4096)).WithCancellation(ct))
+        // Ordered answers need every match, but only the best offset + limit are kept (a heap with the worst on top;
+        // ties keep registry order): memory stays bounded whatever the selection's size.
+        var best = order is null ? null : new PriorityQueue<(NgsiEntity Entity, int At), (NgsiEntity Entity, int At)>(
+            Comparer<(NgsiEntity Entity, int At)>.Create((a, b) => Ranked(order, b, a)));
+        await foreach (var entity in Candidates(db, types, ids, publicOnly, q, geo, total || order is not null ? 1024 : (int)Math.Clamp(wanted + 8, 16, 4096)).WithCancellation(ct))
         {
             if ((types is not null && !entity.Types.Any(types.Contains)) || !matches(entity))
             {
                 continue;
             }
 
-            if (count >= offset && page.Count < limit)
+            if (best is not null)
+            {
+                if (best.Count < wanted)
+                {
+                    best.Enqueue((entity, count), (entity, count));
+                }
+                else if (wanted > 0 && Ranked(order!, (entity, count), best.Peek()) < 0)
+                {
+                    best.DequeueEnqueue((entity, count), (entity, count));
+                }
+            }
+            else if (count >= offset && page.Count < limit)
             {
                 page.Add(entity);
             }
 
             count++;
-            if (!total && count >= wanted)
+            if (!total && order is null && count >= wanted)
             {
                 break; // the page is full and nobody asked for the count
             }
         }
 
+        if (best is not null)
+        {
+            page = [.. best.UnorderedItems.Select(i => i.Element).Order(Comparer<(NgsiEntity Entity, int At)>.Create((a, b) => Ranked(order!, a, b)))
+                .Skip(offset).Take(limit).Select(i => i.Entity)];
+        }
+
         return (page, total ? count : -1);
     }
+
+    /// <summary>By the requested order, then registry order (the order the matches came in).</summary>
+    private static int Ranked(IComparer<NgsiEntity> order, (NgsiEntity Entity, int At) a, (NgsiEntity Entity, int At) b) =>
+        order.Compare(a.Entity, b.Entity) is var c and not 0 ? c : a.At.CompareTo(b.At);
 
     /// <summary>
     /// How many visible entities have one of these types (any, when null) and ids (any, when null), counted by the

@@ -333,14 +333,10 @@ public static class NgsiLdEndpoints
         var counted = count && orderBy is null && filter.ExactInDatabase && how.Attrs is null && how.Pick is null && how.Omit is null
             ? await entities.CountAsync(filter.Types, filter.Ids, PublicOnly(http), http.RequestAborted)
             : null;
+        // Ordered answers look at every match and keep the best offset + limit (ties in registry order).
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
-            orderBy is null ? offset : 0, orderBy is null ? limit : int.MaxValue, http.RequestAborted, filter.Q, filter.Geo, total: (count && counted is null) || orderBy is not null);
+            offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count && counted is null, order: orderBy);
         total = counted ?? total;
-        if (orderBy is not null)
-        {
-            // Ordered answers need every match first (a stable sort keeps registry order for ties).
-            page = [.. page.Order(orderBy).Skip(offset).Take(limit)];
-        }
         if (count)
         {
             http.Response.Headers["NGSILD-Results-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
