@@ -92,22 +92,35 @@ public static class NgsiLoadRun
                 }
             }
 
-            // NGSI_LOAD_ONLY=get,create,query,within: only these open-model phases (quick iterations, not a full report).
+            // The open-model phases, shared by the full run and NGSI_LOAD_ONLY.
+            var random = new Random(20261128);
+            static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+            Task<Figures> GetPhase(string name, int rate) =>
+                OpenAsync(http, name, rate, seconds, _ => Get(Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
+            Task<Figures> CreatePhase() => OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"open-{i}"));
+            Task<Figures> QueryPhase() => OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => Get(TypeQ()));
+            Task<Figures> WithinPhase() => OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => Get(Within(sample)));
+            // The same paths with the entity cache (ADR 0014) of no help: ids never read before, boxes around random assets.
+            Task<Figures> ColdGetPhase() => OpenAsync(http, "GET entity by id, each id read once (entity cache cold)", 500, seconds,
+                i => Get(Entity(sample.Unread[i % sample.Unread.Count])));
+            Task<Figures> ColdWithinPhase() => OpenAsync(http, "GET georel=within, limit=100, a box around a random asset each time (cache mostly cold)", 20, seconds * 3,
+                i => Get(Within(sample.Corners[i % sample.Corners.Count])));
+
+            // NGSI_LOAD_ONLY=get,createwarm,create,query,within,coldget,coldwithin: only these phases (quick iterations, not a full report).
             if (Environment.GetEnvironmentVariable("NGSI_LOAD_ONLY") is { Length: > 0 } only)
             {
-                var rng = new Random(20261128);
                 foreach (var phase in only.Split(','))
                 {
                     var figures = phase switch
                     {
-                        "get" => await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[rng.Next(sample.Streetlights.Count)]))),
-                        "create" => await OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"only-{i}")),
+                        "get" => await GetPhase("GET entity by id", 500),
+                        "create" => await CreatePhase(),
                         "createwarm" => await WarmCreatesAsync(http, seconds),
-                        "query" => await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ())),
-                        "within" => await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample))),
-                        "coldget" => await OpenAsync(http, "GET entity by id, each id read once (entity cache cold)", 500, seconds, i => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Unread[i % sample.Unread.Count]))),
-                        "coldwithin" => await OpenAsync(http, "GET georel=within, a box around a random asset each time", 20, seconds * 3, i => new HttpRequestMessage(HttpMethod.Get, Within(sample.Corners[i % sample.Corners.Count]))),
-                        _ => throw new ArgumentException($"NGSI_LOAD_ONLY: unknown phase '{phase}' (get, create, query, within)"),
+                        "query" => await QueryPhase(),
+                        "within" => await WithinPhase(),
+                        "coldget" => await ColdGetPhase(),
+                        "coldwithin" => await ColdWithinPhase(),
+                        _ => throw new ArgumentException($"NGSI_LOAD_ONLY: unknown phase '{phase}' (get, createwarm, create, query, within, coldget, coldwithin)"),
                     };
                     Say(figures.ToString());
                 }
@@ -135,23 +148,21 @@ public static class NgsiLoadRun
             Say("### Open model, fixed arrival rate (latency from the scheduled send time, ms)");
             Say("| path | rate | sent | errors | achieved | p50 | p95 | p99 | p95 from the actual send |");
             Say("|---|---|---|---|---|---|---|---|---|");
-            var random = new Random(20261128);
             // The HTTP baseline for latencies: the same pipeline (API key included) answering without any work.
-            var healthFigures = await OpenAsync(http, "GET /health/live (baseline)", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/health/live"));
+            var healthFigures = await OpenAsync(http, "GET /health/live (baseline)", 500, seconds, _ => Get("/health/live"));
             Say(healthFigures.ToString());
-            var getFigures = await OpenAsync(http, "GET entity by id", 500, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
+            var getFigures = await GetPhase("GET entity by id", 500);
             Say(getFigures.ToString());
-            var getLight = await OpenAsync(http, "GET entity by id (light load)", 200, seconds, _ => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Streetlights[random.Next(sample.Streetlights.Count)])));
+            var getLight = await GetPhase("GET entity by id (light load)", 200);
             Say(getLight.ToString());
-            var createFigures = await OpenAsync(http, "POST entity (create)", 1500, seconds, i => Create($"open-{i}"));
+            var createFigures = await CreatePhase();
             Say(createFigures.ToString());
-            var queryFigures = await OpenAsync(http, "GET type+q, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, TypeQ()));
+            var queryFigures = await QueryPhase();
             Say(queryFigures.ToString());
-            var withinFigures = await OpenAsync(http, "GET georel=within, limit=100", 20, seconds * 3, _ => new HttpRequestMessage(HttpMethod.Get, Within(sample)));
+            var withinFigures = await WithinPhase();
             Say(withinFigures.ToString());
-            // The same paths with the entity cache (ADR 0014) of no help: ids never read before, boxes around random assets.
-            Say((await OpenAsync(http, "GET entity by id, each id read once (entity cache cold)", 500, seconds, i => new HttpRequestMessage(HttpMethod.Get, Entity(sample.Unread[i % sample.Unread.Count])))).ToString());
-            Say((await OpenAsync(http, "GET georel=within, limit=100, a box around a random asset each time (cache mostly cold)", 20, seconds * 3, i => new HttpRequestMessage(HttpMethod.Get, Within(sample.Corners[i % sample.Corners.Count])))).ToString());
+            Say((await ColdGetPhase()).ToString());
+            Say((await ColdWithinPhase()).ToString());
 
             Say("");
             Say("### Baselines on the same database file (ADO.NET, same run, ms)");

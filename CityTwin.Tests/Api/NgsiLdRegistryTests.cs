@@ -22,6 +22,15 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         return client;
     }
 
+    /// <summary>An inspected Streetlight in normalized form, east of the city centre by <paramref name="n"/>, with this condition.</summary>
+    private static string StreetlightJson(string id, int n, int condition) => $$$"""
+        {"id":"{{{id}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
+         "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
+         "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
+         "https://uri.etsi.org/ngsi-ld/status":{"type":"Property","value":"ok"},
+         "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
+        """;
+
     private static StringContent Json(string json, string type = "application/json") =>
         new(json, Encoding.UTF8, new MediaTypeHeaderValue(type));
 
@@ -377,13 +386,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     public async Task ABatchOfNewEntities_IsWrittenTogether_EachCheckedAlone_WithHistoryNamingTheKey()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
-        string Light(int n, int condition) => $$$"""
-            {"id":"urn:ngsi-ld:Streetlight:batch-{{{tag}}}-{{{n}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
-             "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
-             "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
-             "https://uri.etsi.org/ngsi-ld/status":{"type":"Property","value":"ok"},
-             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
-            """;
+        string Light(int n, int condition) => StreetlightJson($"urn:ngsi-ld:Streetlight:batch-{tag}-{n}", n, condition);
         using var response = await Keyed().PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 4)},{Light(2, 9)},{Light(3, 2)}]"));
         Assert.Equal(HttpStatusCode.MultiStatus, response.StatusCode);
         var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -405,13 +408,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     public async Task ABatchOfExistingEntities_IsChangedTogether_EachCheckedAlone_AndAnUpsertRestoresADeletedOne()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
-        string Light(int n, int condition) => $$$"""
-            {"id":"urn:ngsi-ld:Streetlight:group-{{{tag}}}-{{{n}}}","type":"https://smartdatamodels.org/dataModel.Streetlighting/Streetlight",
-             "https://w3id.org/citytwin/condition":{"type":"Property","value":{{{condition}}}},
-             "https://w3id.org/citytwin/inspectedOn":{"type":"Property","value":"2026-01-15"},
-             "https://uri.etsi.org/ngsi-ld/status":{"type":"Property","value":"ok"},
-             "location":{"type":"GeoProperty","value":{"type":"Point","coordinates":[4.4{{{n}}},50.87]} } }
-            """;
+        string Light(int n, int condition) => StreetlightJson($"urn:ngsi-ld:Streetlight:group-{tag}-{n}", n, condition);
         string Id(int n) => $"urn:ngsi-ld:Streetlight:group-{tag}-{n}";
         var client = Keyed();
         using (var first = await client.PostAsync("/ngsi-ld/v1/entityOperations/upsert", Json($"[{Light(1, 4)},{Light(2, 4)},{Light(3, 4)},{Light(4, 4)}]")))

@@ -19,41 +19,56 @@ internal sealed class SqliteAssetReader(string connectionString)
         "a.MinLon, a.MinLat, a.MaxLon, a.MaxLat, a.Publication, a.Attributes, a.AttributePublication, a.SearchText, a.SourceSystem, " +
         "a.SourceReference, a.RecordedAt, a.RecordedBy, a.Version, a.CreatedAt, a.ModifiedAt";
 
-    private const string Sql =
-        "SELECT " + Columns + ", l.Iri, l.TargetId FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id WHERE a.Id = $id ORDER BY l.Iri, l.TargetId";
+    private const string WithLinks =
+        "SELECT " + Columns + ", l.Iri, l.TargetId FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id ";
 
     public AssetRecord? Find(string id)
     {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        SqlitePragmas.Apply(connection);
+        using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = Sql;
+        command.CommandText = WithLinks + "WHERE a.Id = $id ORDER BY l.Iri, l.TargetId";
         command.Parameters.AddWithValue("$id", id);
-        using var r = command.ExecuteReader();
-        AssetRecord? record = null;
-        while (r.Read())
-        {
-            record ??= Map(r);
-            if (!r.IsDBNull(34))
-            {
-                record.Links.Add(new AssetLinkRecord { AssetId = record.Id, Iri = r.GetString(34), TargetId = r.GetString(35) });
-            }
-        }
-
-        return record;
+        return ReadWithLinks(command).SingleOrDefault();
     }
 
     /// <summary>Several assets by id with their links, in one statement (one snapshot); ids not found are absent.</summary>
     public List<AssetRecord> FindMany(IEnumerable<string> ids)
     {
-        using var connection = new SqliteConnection(connectionString);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = WithLinks + "WHERE a.Id IN (SELECT value FROM json_each($ids)) ORDER BY a.Id, l.Iri, l.TargetId";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        return ReadWithLinks(command);
+    }
+
+    /// <summary>Which of these ids are taken (decommissioned assets included), in one statement.</summary>
+    public HashSet<string> Existing(IEnumerable<string> ids)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id FROM Assets WHERE Id IN (SELECT value FROM json_each($ids))";
+        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        using var r = command.ExecuteReader();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            taken.Add(r.GetString(0));
+        }
+
+        return taken;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         SqlitePragmas.Apply(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + Columns + ", l.Iri, l.TargetId FROM Assets a LEFT JOIN AssetLinks l ON l.AssetId = a.Id " +
-            "WHERE a.Id IN (SELECT value FROM json_each($ids)) ORDER BY a.Id, l.Iri, l.TargetId";
-        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        return connection;
+    }
+
+    /// <summary>Rows of <see cref="WithLinks"/> ordered by asset: one record per asset, its links gathered.</summary>
+    private static List<AssetRecord> ReadWithLinks(SqliteCommand command)
+    {
         using var r = command.ExecuteReader();
         var records = new List<AssetRecord>();
         while (r.Read())
@@ -70,25 +85,6 @@ internal sealed class SqliteAssetReader(string connectionString)
         }
 
         return records;
-    }
-
-    /// <summary>Which of these ids are taken (decommissioned assets included), in one statement.</summary>
-    public HashSet<string> Existing(IEnumerable<string> ids)
-    {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        SqlitePragmas.Apply(connection);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id FROM Assets WHERE Id IN (SELECT value FROM json_each($ids))";
-        command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
-        using var r = command.ExecuteReader();
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read())
-        {
-            taken.Add(r.GetString(0));
-        }
-
-        return taken;
     }
 
     /// <summary>One row of <see cref="Columns"/> as a record (links not included).</summary>

@@ -68,7 +68,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
             }
             catch (DomainException e)
             {
-                throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+                throw NgsiLdException.BadData(e);
             }
         }
     }
@@ -117,7 +117,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
             }
             catch (DomainException e)
             {
-                outcome[id] = NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+                outcome[id] = NgsiLdException.BadData(e);
             }
         }
 
@@ -260,7 +260,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
 
             if (types is not null && c.CommandText.Contains("$types", StringComparison.Ordinal))
             {
-                c.Parameters.AddWithValue("$types", JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)));
+                c.Parameters.AddWithValue("$types", TypeColumnValues(types));
             }
         }
     }
@@ -327,7 +327,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         {
             // Multi-typed entities keep their other types in the attribute document: few, found through a partial index.
             var multiTyped = await db.Database.SqlQueryRaw<long>($"SELECT a.Seq AS Value FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition}").ToListAsync();
-            parameters.Add(JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t)));
+            parameters.Add(TypeColumnValues(types));
             var byType = $"a.Type IN (SELECT value FROM json_each({{{parameters.Count - 1}}}))";
             if (multiTyped.Count > 0)
             {
@@ -426,6 +426,9 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
 
         return entity;
     }
+
+    /// <summary>Type IRIs as the <c>Type</c> column holds them (catalogue names, other types by IRI), as a JSON list for json_each.</summary>
+    private static string TypeColumnValues(IEnumerable<string> types) => JsonSerializer.Serialize(types.Select(t => AssetTypeCatalog.Find(t)?.Name ?? t));
 
     /// <summary>Whole rows (with their links) by <c>Seq</c>, in two statements.</summary>
     private static List<AssetRecord> ReadRows(Microsoft.Data.Sqlite.SqliteConnection connection, List<long> seqs)
@@ -584,7 +587,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         }
         catch (DomainException e)
         {
-            throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+            throw NgsiLdException.BadData(e);
         }
     }
 
@@ -641,7 +644,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         }
         catch (DomainException e)
         {
-            throw NgsiLdException.BadData(e.Field is null ? e.Message : $"{e.Field}: {e.Message}");
+            throw NgsiLdException.BadData(e);
         }
     }
 

@@ -133,35 +133,25 @@ public static class NgsiLdBatchEndpoints
                             created.Add(id);
                             break;
                         case BatchKind.Upsert:
-                            var entity = NgsiEntityReader.Read(item, context);
+                            var (entity, change) = Change(kind, options, item, context);
                             if (await entities.FindAsync(entity.Id, publicOnly: false, http.RequestAborted) is null)
                             {
                                 await entities.CreateAsync(entity, actor, http.RequestAborted);
                                 created.Add(id);
                             }
-                            else if (options.Contains("update"))
+                            else if (await entities.ModifyAsync(entity.Id, actor, Reason(kind, options), change, http.RequestAborted) is { } refused)
                             {
-                                await entities.ModifyAsync(entity.Id, actor, "batch upsert (update)", e => NgsiEntityOperations.Update(e, entity), http.RequestAborted);
-                            }
-                            else
-                            {
-                                await entities.ModifyAsync(entity.Id, actor, "batch upsert (replace)", e => { NgsiEntityOperations.Replace(e, entity); return true; }, http.RequestAborted);
+                                throw refused;
                             }
 
                             break;
-                        case BatchKind.Update:
-                            var fragment = NgsiEntityReader.Read(item, context, requireType: false);
-                            var result = await entities.ModifyAsync(fragment.Id, actor, "batch update",
-                                e => NgsiEntityOperations.Append(e, fragment, options.Contains("noOverwrite")), http.RequestAborted);
-                            if (!result.Complete)
+                        default: // update, merge
+                            var (target, operation) = Change(kind, options, item, context);
+                            if (await entities.ModifyAsync(target.Id, actor, Reason(kind, options), operation, http.RequestAborted) is { } failed)
                             {
-                                throw NgsiLdException.BadData($"Not updated: {string.Join(", ", result.NotUpdated.Select(n => n.Attribute))} ({result.NotUpdated[0].Reason})");
+                                throw failed;
                             }
 
-                            break;
-                        case BatchKind.Merge:
-                            var merge = NgsiEntityReader.Read(item, context, requireType: false, allowNull: true);
-                            await entities.ModifyAsync(merge.Id, actor, "batch merge", e => { NgsiEntityOperations.Merge(e, merge); return true; }, http.RequestAborted);
                             break;
                     }
 
@@ -274,29 +264,8 @@ public static class NgsiLdBatchEndpoints
 
             try
             {
-                var context = await EntityContextAsync(items[i], body, request, contexts, ct);
-                switch (kind)
-                {
-                    case BatchKind.Upsert:
-                        var entity = NgsiEntityReader.Read(items[i], context);
-                        changes.Add((i, entity.Id, options.Contains("update")
-                            ? e => { NgsiEntityOperations.Update(e, entity); return null; }
-                            : e => { NgsiEntityOperations.Replace(e, entity); return null; }));
-                        break;
-                    case BatchKind.Update:
-                        var fragment = NgsiEntityReader.Read(items[i], context, requireType: false);
-                        changes.Add((i, fragment.Id, e =>
-                        {
-                            var result = NgsiEntityOperations.Append(e, fragment, options.Contains("noOverwrite"));
-                            return result.Complete ? null
-                                : NgsiLdException.BadData($"Not updated: {string.Join(", ", result.NotUpdated.Select(n => n.Attribute))} ({result.NotUpdated[0].Reason})");
-                        }));
-                        break;
-                    case BatchKind.Merge:
-                        var merge = NgsiEntityReader.Read(items[i], context, requireType: false, allowNull: true);
-                        changes.Add((i, merge.Id, e => { NgsiEntityOperations.Merge(e, merge); return null; }));
-                        break;
-                }
+                var (entity, change) = Change(kind, options, items[i], await EntityContextAsync(items[i], body, request, contexts, ct));
+                changes.Add((i, entity.Id, change));
             }
             catch (Exception e) when (e is NgsiLdException or JsonLdException)
             {
@@ -309,13 +278,7 @@ public static class NgsiLdBatchEndpoints
             return [];
         }
 
-        var reason = kind switch
-        {
-            BatchKind.Upsert => options.Contains("update") ? "batch upsert (update)" : "batch upsert (replace)",
-            BatchKind.Update => "batch update",
-            _ => "batch merge",
-        };
-        var outcome = await entities.ModifyManyAsync([.. changes.Select(c => (c.Id, c.Change))], actor, reason, ct);
+        var outcome = await entities.ModifyManyAsync([.. changes.Select(c => (c.Id, c.Change))], actor, Reason(kind, options), ct);
         if (outcome is null)
         {
             return [];
@@ -325,6 +288,40 @@ public static class NgsiLdBatchEndpoints
         return changes.Where(c => !(kind == BatchKind.Upsert && outcome[c.Id]?.Type == NgsiLdErrors.ResourceNotFound))
             .ToDictionary(c => c.Index, c => outcome[c.Id]);
     }
+
+    /// <summary>
+    /// The entity an upsert, update or merge item names (as read: an upsert may create it) and the operation on the
+    /// stored entity; the operation returns the entity's error (an update that could not write every attribute) or null.
+    /// </summary>
+    private static (NgsiEntity Entity, Func<NgsiEntity, NgsiLdException?> Change) Change(BatchKind kind, string[] options, JsonElement item, JsonLdContext context)
+    {
+        switch (kind)
+        {
+            case BatchKind.Upsert:
+                var entity = NgsiEntityReader.Read(item, context);
+                return (entity, options.Contains("update")
+                    ? e => { NgsiEntityOperations.Update(e, entity); return null; }
+                    : e => { NgsiEntityOperations.Replace(e, entity); return null; });
+            case BatchKind.Update:
+                var fragment = NgsiEntityReader.Read(item, context, requireType: false);
+                return (fragment, e =>
+                {
+                    var result = NgsiEntityOperations.Append(e, fragment, options.Contains("noOverwrite"));
+                    return result.Complete ? null
+                        : NgsiLdException.BadData($"Not updated: {string.Join(", ", result.NotUpdated.Select(n => n.Attribute))} ({result.NotUpdated[0].Reason})");
+                });
+            default:
+                var merge = NgsiEntityReader.Read(item, context, requireType: false, allowNull: true);
+                return (merge, e => { NgsiEntityOperations.Merge(e, merge); return null; });
+        }
+    }
+
+    private static string Reason(BatchKind kind, string[] options) => kind switch
+    {
+        BatchKind.Upsert => options.Contains("update") ? "batch upsert (update)" : "batch upsert (replace)",
+        BatchKind.Update => "batch update",
+        _ => "batch merge",
+    };
 
     /// <summary>
     /// The context of one entity of a batch: its own @context with application/ld+json (required), the Link header

@@ -72,6 +72,10 @@ public sealed class NgsiLdException(string type, string detail) : Exception(deta
 
     public static NgsiLdException BadData(string detail) => new(NgsiLdErrors.BadRequestData, detail);
 
+    /// <summary>A broken domain rule as BadRequestData, naming the field when the rule has one.</summary>
+    public static NgsiLdException BadData(Domain.DomainException rule) =>
+        BadData(rule is { Field: { } field } ? $"{field}: {rule.Message}" : rule.Message);
+
     public static NgsiLdException Invalid(string detail) => new(NgsiLdErrors.InvalidRequest, detail);
 
     public static NgsiLdException NotFound(string id) => new(NgsiLdErrors.ResourceNotFound, $"Entity '{id}' was not found.");
