@@ -116,7 +116,16 @@ public sealed class RegistryJourneyTests(RunningApp app)
         }
 
         Assert.True(string.Compare(lastName, firstName, StringComparison.Ordinal) > 0, $"'{lastName}' comes after '{firstName}'");
-        Assert.InRange(await links.CountAsync(), 1, 200);
+        // Virtualize may still be swapping in placeholders for a further slice (CI once counted 0 links mid-load):
+        // what matters is that once settled the page holds a bounded window of rows, never the whole registry.
+        var count = await links.CountAsync();
+        for (var attempt = 0; attempt < 40 && count == 0; attempt++)
+        {
+            await page.WaitForTimeoutAsync(250);
+            count = await links.CountAsync();
+        }
+
+        Assert.InRange(count, 1, 200);
         await page.Context.CloseAsync();
     }
 
