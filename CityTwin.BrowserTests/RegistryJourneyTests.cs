@@ -220,6 +220,13 @@ public sealed class RegistryJourneyTests(RunningApp app)
         await Assertions.Expect(page.Locator("#asset-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.Locator("#asset-edit")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#asset-decommission")).ToHaveCountAsync(0);
+        // The map takes the Location section's whole width, above its fields (it once sat in the label column).
+        var map = page.Locator(".detail-map");
+        await Assertions.Expect(map).ToBeVisibleAsync();
+        var mapBox = await map.BoundingBoxAsync();
+        var sectionBox = await map.Locator("xpath=..").BoundingBoxAsync();
+        Assert.True(mapBox!.Width >= sectionBox!.Width * 0.95, $"map {mapBox.Width}px wide in a {sectionBox.Width}px section");
+        await Assertions.Expect(map.Locator("xpath=..")).ToContainTextAsync("Centre of its extent (lon, lat)");
         await RunningApp.ScreenshotAsync(page, "registry-detail-decision-maker", fullPage: false);
 
         await page.GotoAsync(DetailPath(id) + "/edit");
