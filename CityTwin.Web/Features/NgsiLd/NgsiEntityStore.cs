@@ -143,17 +143,33 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     /// </summary>
     public async Task<(List<NgsiEntity> Page, int Total)> QueryAsync(IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly,
         Func<NgsiEntity, bool> matches, int offset, int limit, CancellationToken ct, NgsiQuery? q = null, NgsiGeoQuery? geo = null, bool total = true,
-        IComparer<NgsiEntity>? order = null)
+        IComparer<NgsiEntity>? order = null, bool exactInDatabase = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var page = new List<NgsiEntity>();
         var count = 0;
+        var after = 0L;
+        if (exactInDatabase && order is null && !total && offset > 0 && db.Database.IsSqlite())
+        {
+            // The database alone decides which entities match: it skips the offset, only the page is built.
+            var (known, before) = await SeqBeforeAsync(db, types, ids, publicOnly, offset, ct);
+            if (known)
+            {
+                if (before is not { } seq)
+                {
+                    return (page, -1);
+                }
+
+                (after, offset) = (seq, 0);
+            }
+        }
+
         var wanted = (long)offset + limit;
         // Ordered answers need every match, but only the best offset + limit are kept (a heap with the worst on top;
         // ties keep registry order): memory stays bounded whatever the selection's size.
         var best = order is null ? null : new PriorityQueue<(NgsiEntity Entity, int At), (NgsiEntity Entity, int At)>(
             Comparer<(NgsiEntity Entity, int At)>.Create((a, b) => Ranked(order, b, a)));
-        await foreach (var entity in Candidates(db, types, ids, publicOnly, q, geo, total || order is not null ? 1024 : (int)Math.Clamp(wanted + 8, 16, 4096)).WithCancellation(ct))
+        await foreach (var entity in Candidates(db, types, ids, publicOnly, q, geo, total || order is not null ? 1024 : (int)Math.Clamp(wanted + 8, 16, 4096), after).WithCancellation(ct))
         {
             if ((types is not null && !entity.Types.Any(types.Contains)) || !matches(entity))
             {
@@ -211,6 +227,21 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
 
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        var selection = await ExactSelectionAsync(connection, types, ids, publicOnly, ct);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM Assets a WHERE {selection.Where}";
+        selection.Bind(command);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) + selection.MultiTypedMatches;
+    }
+
+    /// <summary>
+    /// The database's exact selection by visibility, ids and types: a condition on <c>Assets a</c> for the rows with
+    /// a single type, and how many visible rows with several types match (checked one by one, their other types live
+    /// in the attribute document).
+    /// </summary>
+    private async Task<(string Where, Action<Microsoft.Data.Sqlite.SqliteCommand> Bind, int MultiTypedMatches)> ExactSelectionAsync(
+        Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly, CancellationToken ct)
+    {
         var conditions = new List<string> { "a.Status <> 'Decommissioned'" };
         if (publicOnly)
         {
@@ -222,14 +253,15 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
             conditions.Add("a.Id IN (SELECT value FROM json_each($ids))");
         }
 
-        var multiTyped = new List<long>();
+        var multiTypedMatches = 0;
         if (types is not null)
         {
-            using var several = connection.CreateCommand();
-            several.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {string.Join(" AND ", conditions)}";
-            AddParameters(several);
-            using (var reader = await several.ExecuteReaderAsync(ct))
+            var multiTyped = new List<long>();
+            using (var several = connection.CreateCommand())
             {
+                several.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {string.Join(" AND ", conditions)}";
+                Bind(several);
+                using var reader = await several.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     multiTyped.Add(reader.GetInt64(0));
@@ -237,21 +269,17 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
             }
 
             conditions.Add("a.Type IN (SELECT value FROM json_each($types))");
-            conditions.Add($"NOT ({SqliteSearchIndexes.MultiTypedCondition})");
+            if (multiTyped.Count > 0)
+            {
+                // Without any, the test on the attribute document (a read of every row) is left out.
+                conditions.Add($"NOT ({SqliteSearchIndexes.MultiTypedCondition})");
+                multiTypedMatches = ReadRows(connection, multiTyped).Count(r => Built(r, publicOnly).Types.Any(types.Contains));
+            }
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM Assets a WHERE {string.Join(" AND ", conditions)}";
-        AddParameters(command);
-        var count = Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        if (multiTyped.Count > 0)
-        {
-            count += ReadRows(connection, multiTyped).Count(r => Built(r, publicOnly).Types.Any(types!.Contains));
-        }
+        return (string.Join(" AND ", conditions), Bind, multiTypedMatches);
 
-        return count;
-
-        void AddParameters(Microsoft.Data.Sqlite.SqliteCommand c)
+        void Bind(Microsoft.Data.Sqlite.SqliteCommand c)
         {
             if (ids is not null)
             {
@@ -266,13 +294,38 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>
+    /// Where a page at <paramref name="offset"/> of an exact selection (see <see cref="CountAsync"/>) starts: the
+    /// <c>Seq</c> of the last entity before it, found by the database's index, so a deep page builds only its own
+    /// entities (a harvester paging 40k Streetlights by 100 built up to 40k entities a page). 0 when the page starts at
+    /// the top, null when the selection has no more than <paramref name="offset"/> entities, and no answer (false)
+    /// when the selection holds entities of several types (the database cannot place them).
+    /// </summary>
+    private async Task<(bool Known, long? After)> SeqBeforeAsync(CityTwinDbContext db, IReadOnlySet<string>? types, IReadOnlySet<string>? ids,
+        bool publicOnly, int offset, CancellationToken ct)
+    {
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        var selection = await ExactSelectionAsync(connection, types, ids, publicOnly, ct);
+        if (selection.MultiTypedMatches > 0)
+        {
+            return (false, null);
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT a.Seq FROM Assets a WHERE {selection.Where} ORDER BY a.Seq LIMIT 1 OFFSET $skip";
+        selection.Bind(command);
+        command.Parameters.AddWithValue("$skip", offset - 1);
+        return (true, await command.ExecuteScalarAsync(ct) is long seq ? seq : null);
+    }
+
+    /// <summary>
     /// The entities that may match, in registry order. On SQLite the database narrows them: type through the
     /// (Type, Status) index (plus the few multi-typed entities through their partial index), a geo-query through the
     /// R*Tree, q through a JSON prefilter (<see cref="NgsiQuery.SqlitePrefilter"/>); the entity-level checks decide.
     /// Only row stamps are selected; entities still current in <see cref="NgsiEntityCache"/> are not read again.
     /// </summary>
     private async IAsyncEnumerable<NgsiEntity> Candidates(CityTwinDbContext db, IReadOnlySet<string>? types, IReadOnlySet<string>? ids,
-        bool publicOnly, NgsiQuery? q, NgsiGeoQuery? geo, int firstChunk)
+        bool publicOnly, NgsiQuery? q, NgsiGeoQuery? geo, int firstChunk, long after = 0)
     {
         if (!db.Database.IsSqlite())
         {
@@ -345,7 +398,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         sql = PlaceholderPattern().Replace(sql, m => "$p" + m.Groups[1].Value);
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(); // EF's SqlitePragmas interceptor sets the PRAGMAs
-        var last = 0L;
+        var last = after;
         var scanned = 0;
         for (var chunk = firstChunk; ; chunk = Math.Min(chunk * 4, 4096))
         {
