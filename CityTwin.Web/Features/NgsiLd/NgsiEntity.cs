@@ -29,6 +29,12 @@ public sealed class NgsiEntity
 
     /// <summary>The registry version the entity was read at (its ETag); 0 for an entity not read from the registry.</summary>
     public long Version { get; init; }
+
+    /// <summary>
+    /// Set when the entity was built with only the attributes a large ordered selection compares (the row's
+    /// <c>Seq</c>): it is rebuilt whole before it is answered, never written out as it is.
+    /// </summary>
+    internal long? PartialOfRow { get; set; }
 }
 
 /// <summary>The NGSI-LD attribute types and the members that belong to the attribute itself (not sub-attributes).</summary>

@@ -20,6 +20,10 @@ public sealed class NgsiOrderBy : IComparer<NgsiEntity>
 
     private NgsiOrderBy(List<(string[] Path, bool Descending)> keys) => _keys = keys;
 
+    /// <summary>The attribute IRIs the keys look at (entity members need none).</summary>
+    public IReadOnlySet<string> Attributes => _keys.Where(k => !(k.Path is [var member] && EntityMembers.Contains(member)))
+        .Select(k => k.Path[0]).ToHashSet(StringComparer.Ordinal);
+
     public static NgsiOrderBy? Parse(string? text, JsonLdContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
