@@ -255,37 +255,6 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         Assert.Equal(whole.Skip(613).Take(7), page);
     }
 
-    [Theory]
-    [InlineData("powerRating;desc")]
-    [InlineData("condition,powerRating;desc")]
-    [InlineData("refStreetlightGroup;desc,id")]
-    [InlineData("location")]
-    [InlineData("lanternHeight,modifiedAt;desc")]
-    public async Task OrderBy_OverATypeSelection_AnswersWholeEntities_AsTheEntityLevelPathDoes(string orderBy)
-    {
-        // Over a selection the database decides alone, entities are compared built with only the keys' attributes and
-        // the answered ones rebuilt whole; idPattern=.* takes the path that builds every entity whole: both must agree,
-        // for staff and for the public.
-        const string link = "<http://localhost/ngsi-ld/contexts/citytwin.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"";
-        foreach (var client in new[] { Keyed(), app.CreateClient() })
-        {
-            async Task<string> Page(string extra)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"/ngsi-ld/v1/entities?type=Streetlight&orderBy={Uri.EscapeDataString(orderBy)}&limit=6&offset=3{extra}");
-                request.Headers.TryAddWithoutValidation("Link", link);
-                using var response = await client.SendAsync(request);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return await response.Content.ReadAsStringAsync();
-            }
-
-            var partThenWhole = await Page("");
-            var whole = await Page("&idPattern=.*");
-            Assert.Equal(6, JsonNode.Parse(partThenWhole)!.AsArray().Count);
-            Assert.Equal(whole, partThenWhole);
-            Assert.Contains("\"lifecycleStatus\"", partThenWhole, StringComparison.Ordinal);
-        }
-    }
-
     [Fact]
     public async Task AConditionalWrite_BuiltOnAStaleRead_Is412_AndNeverOverwritesTheCuratorsEdit()
     {

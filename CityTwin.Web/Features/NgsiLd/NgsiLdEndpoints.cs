@@ -337,7 +337,8 @@ public static class NgsiLdEndpoints
             : null;
         // Ordered answers look at every match and keep the best offset + limit (ties in registry order).
         var (page, total) = await entities.QueryAsync(filter.Types, filter.Ids, PublicOnly(http), entity => filter.Matches(entity) && Selects(entity, how),
-            offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count && counted is null, order: orderBy, exactInDatabase: exact);
+            offset, limit, http.RequestAborted, filter.Q, filter.Geo, total: count && counted is null, order: orderBy, exactInDatabase: exact,
+            compared: Compared(filter, how, orderBy));
         total = counted ?? total;
         if (count)
         {
@@ -495,6 +496,29 @@ public static class NgsiLdEndpoints
         names.Select(n => NgsiProjection.CoreMembers.Contains(n) ? n : NgsiEntityReader.ExpandName(context, n, n)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>False when a projection leaves nothing of the entity (the entity then counts as not found, 6.3.3).</summary>
+    /// <summary>
+    /// The attributes the filter, the projection's selection (<see cref="Selects"/>) and the order look at: an entity
+    /// with only these is tested and ranked as the whole one. Null when the selection looks at every attribute (a pick
+    /// or omit that leaves out both id and type keeps only entities with a shown attribute).
+    /// </summary>
+    private static HashSet<string>? Compared(EntityFilter filter, NgsiRepresentation how, NgsiOrderBy? orderBy)
+    {
+        if (how.Attrs is null && !how.ShowsCore("id") && !how.ShowsCore("type"))
+        {
+            return null;
+        }
+
+        var attributes = new HashSet<string>(how.Attrs ?? new HashSet<string>(), StringComparer.Ordinal);
+        attributes.UnionWith(orderBy?.Attributes ?? new HashSet<string>());
+        attributes.UnionWith(filter.Q?.Attributes ?? new HashSet<string>());
+        if (filter.Geo is { } geo)
+        {
+            attributes.Add(geo.Property);
+        }
+
+        return attributes;
+    }
+
     private static bool Selects(NgsiEntity entity, NgsiRepresentation how)
     {
         if (how.Attrs is not null)

@@ -21,6 +21,17 @@ public sealed partial class NgsiQuery
 
     public bool Matches(NgsiEntity entity) => _root.Evaluate(entity);
 
+    /// <summary>The attribute IRIs the query looks at.</summary>
+    public IReadOnlySet<string> Attributes => Comparisons(_root).Select(c => c.Attribute).ToHashSet(StringComparer.Ordinal);
+
+    private static IEnumerable<Comparison> Comparisons(Node node) => node switch
+    {
+        Or or => or.Terms.SelectMany(Comparisons),
+        And and => and.Terms.SelectMany(Comparisons),
+        Comparison comparison => [comparison],
+        _ => throw new InvalidOperationException($"Unknown q node {node.GetType().Name}."),
+    };
+
     public static NgsiQuery Parse(string text, JsonLdContext context)
     {
         ArgumentNullException.ThrowIfNull(text);
