@@ -246,6 +246,30 @@ public static class NgsiEntityReader
         || main.ValueKind == JsonValueKind.Object && main.TryGetProperty("@none", out var none) && none.ValueKind == JsonValueKind.String && none.GetString() == NgsiTerms.Null
         || main.ValueKind == JsonValueKind.Array && main.GetArrayLength() == 1 && IsNgsiNull(main[0]);
 
+    /// <summary>
+    /// The segments of an attribute path (<c>attr.subAttr</c>, as q and orderBy write them), with a full IRI kept
+    /// whole: a client without a context names attributes by IRI, and Smart Data Models IRIs hold dots
+    /// (<c>https://smartdatamodels.org/dataModel.Streetlighting/powerRating.observedAt</c>). After a first segment with a
+    /// scheme, the segments that hold '/' or '#' still belong to the IRI (sub-attribute names are terms).
+    /// </summary>
+    public static string[] PathSegments(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var parts = path.Split('.');
+        if (parts.Length == 1 || !parts[0].Contains(':', StringComparison.Ordinal))
+        {
+            return parts;
+        }
+
+        var n = 1;
+        while (n < parts.Length && parts[n].IndexOfAny(['/', '#']) >= 0)
+        {
+            n++;
+        }
+
+        return [string.Join('.', parts[..n]), .. parts[n..]];
+    }
+
     /// <summary>Expands an attribute or type name; names that are not valid NGSI-LD names are refused.</summary>
     public static string ExpandName(JsonLdContext context, string term, string what)
     {

@@ -43,7 +43,7 @@ public sealed class NgsiOrderBy : IComparer<NgsiEntity>
                 2 when parts[1] == "desc" => true,
                 _ => throw NgsiLdException.BadData($"orderBy key '{key}': a path, optionally followed by ;asc or ;desc."),
             };
-            var segments = parts[0].Split('.');
+            var segments = NgsiEntityReader.PathSegments(parts[0]);
             if (segments.Any(string.IsNullOrEmpty))
             {
                 throw NgsiLdException.BadData($"orderBy key '{key}' has an empty path segment.");

@@ -199,7 +199,7 @@ public sealed partial class NgsiQuery
             }
 
             var path = Name("an attribute name");
-            var parts = path.Split('.');
+            var parts = NgsiEntityReader.PathSegments(path);
             var attribute = NgsiEntityReader.ExpandName(context, parts[0], parts[0]);
             var members = parts.Skip(1).Select(p => NgsiTerms.Members.Contains(p) ? p : NgsiEntityReader.ExpandName(context, p, p)).ToList();
             var keys = new List<string>();
