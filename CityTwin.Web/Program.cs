@@ -18,6 +18,7 @@ try
     builder.AddCityTwinSecurity();
     builder.AddCityTwinLocalization();
     builder.AddCityTwinHealth();
+    builder.AddCityTwinApiCompression();
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();
     builder.Services.AddMudServices();
@@ -55,6 +56,7 @@ try
     }
 
     app.UseStatusCodePagesWithReExecute("/not-found");
+    app.UseCityTwinApiCompression();
     app.UseWhen(c => c.Request.Path.StartsWithSegments(CityTwin.Web.Features.NgsiLd.NgsiLdEndpoints.Base), api => api.Use((c, next) =>
     {
         // NGSI-LD answers 401/406/411/413/415 without a body: no HTML status page for the API.
