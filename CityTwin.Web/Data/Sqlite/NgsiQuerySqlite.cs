@@ -72,6 +72,11 @@ public sealed partial class NgsiQuery
             return null;
         }
 
+        if (NgsiEntityStore.IsNameAttribute(c.Attribute) && !(text is not null && op == "="))
+        {
+            return null; // a name may be the registry's, reflected onto the attribute or added: only equality narrows
+        }
+
         var value = Param("$.\"" + c.Attribute + "\".value");
         var linked = $"EXISTS (SELECT 1 FROM AssetLinks l WHERE l.AssetId = a.Id AND l.Iri = {Param(c.Attribute)}";
         if (c.Op is null)
@@ -91,8 +96,10 @@ public sealed partial class NgsiQuery
         if (text is not null && op == "=")
         {
             var target = Param(text);
-            return $"(CASE json_type(a.Attributes, {value}) WHEN 'text' THEN json_extract(a.Attributes, {value}) = {target}" +
-                   $" ELSE json_type(a.Attributes, {attribute}) IS NOT NULL OR {linked} AND l.TargetId = {target}) END)";
+            var stored = $"(CASE json_type(a.Attributes, {value}) WHEN 'text' THEN json_extract(a.Attributes, {value}) = {target}" +
+                         $" ELSE json_type(a.Attributes, {attribute}) IS NOT NULL OR {linked} AND l.TargetId = {target}) END)";
+            // An entity of another system's type shows the registry's name (a curator's rename) on its name attribute.
+            return NgsiEntityStore.IsNameAttribute(c.Attribute) ? $"(a.Name = {target} OR {stored})" : stored;
         }
 
         return null;

@@ -168,7 +168,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         // A scan of the whole selection (an order, a count) tests and compares entities built with only the attributes
         // the filter and the order look at (when the caller knows them); the answered ones are rebuilt whole: orderBy
         // over 40k Streetlights built 40k whole entities.
-        var part = (total || order is not null) && compared is not null && CanBuildPart(compared) ? compared : null;
+        var part = (total || order is not null) ? compared : null;
         // Ordered answers need every match, but only the best offset + limit are kept (a heap with the worst on top;
         // ties keep registry order): memory stays bounded whatever the selection's size.
         var best = order is null ? null : new PriorityQueue<(NgsiEntity Entity, int At), (NgsiEntity Entity, int At)>(
@@ -939,19 +939,14 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     public static NgsiEntity ToEntity(Asset asset, bool publicOnly) => ToEntity(asset, publicOnly, null);
 
     /// <summary>
-    /// Whether an entity built with only these attributes has them exactly as the whole entity has them: not for name
-    /// attributes (an entity of another system's type reflects the registry's name onto whichever it has).
-    /// </summary>
-    internal static bool CanBuildPart(IReadOnlySet<string> attributes) => !attributes.Any(IsNameAttribute);
-
-    /// <summary>
     /// An asset as an NGSI-LD entity with only the attributes in <paramref name="only"/> (all when null), each as the
-    /// whole entity has it (see <see cref="CanBuildPart"/>): what ordering a large selection needs to look at.
+    /// whole entity has it: what testing and ordering a large selection need to look at. Name attributes are always
+    /// built: an entity of another system's type shows the registry's name on the first of them it has.
     /// </summary>
     private static NgsiEntity ToEntity(Asset asset, bool publicOnly, IReadOnlySet<string>? only)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        bool Wanted(string iri) => only is null || only.Contains(iri);
+        bool Wanted(string iri) => only is null || only.Contains(iri) || IsNameAttribute(iri);
         var scopes = asset.Attributes.TryGetValue(ScopeIri, out var scope) && scope.Type == AttributeDataType.Ngsi
             ? JsonSerializer.Deserialize<List<string>>(scope.Text!)
             : null;
@@ -1002,7 +997,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
             ];
         }
 
-        if (only is null && asset.Type.IsGeneric && (!publicOnly || asset.PublicationOf(CoreName) == PublicationClass.Public))
+        if (asset.Type.IsGeneric && (!publicOnly || asset.PublicationOf(CoreName) == PublicationClass.Public))
         {
             ReflectName(entity, asset, at);
         }
@@ -1081,7 +1076,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     {
         void Add(string term, JsonNode? value)
         {
-            if (value is not null && (only is null || only.Contains(CityTwinContext.Lifecycle[term]))
+            if (value is not null && (only is null || only.Contains(CityTwinContext.Lifecycle[term]) || IsNameAttribute(CityTwinContext.Lifecycle[term]))
                 && (!publicOnly || asset.PublicationOf(CityTwinContext.Lifecycle[term]) == PublicationClass.Public))
             {
                 entity.Attributes[CityTwinContext.Lifecycle[term]] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = value, ["createdAt"] = at, ["modifiedAt"] = at }];
