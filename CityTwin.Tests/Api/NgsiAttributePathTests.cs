@@ -60,4 +60,33 @@ public sealed class NgsiAttributePathTests(CityTwinAppFactory app)
         var unordered = await IdsAsync($"type={type}&q={Uri.EscapeDataString(PowerRating + ">100")}&limit=20", withContext: false);
         Assert.NotEqual(unordered.Ids, byIri.Ids);
     }
+
+    [Theory]
+    [InlineData("temperature<20", new[] { 1 })]
+    [InlineData("temperature<=30", new[] { 1, 5 })]
+    [InlineData("temperature>5", new[] { 1, 5 })]
+    [InlineData("temperature>=10", new[] { 1, 5 })]
+    [InlineData("temperature==5..25", new[] { 1 })]
+    [InlineData("temperature!=10", new[] { 2, 3, 4, 5 })]
+    public async Task Comparisons_WithValuesOfAnotherKind_DoNotMatch(string q, int[] expected)
+    {
+        // A text, a boolean or an object is neither less nor greater than a number (`<` once matched them all).
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var type = "Thermo" + tag;
+        string[] values = ["10", "\"hot\"", "true", "{\"a\":1}", "30"];
+        for (var n = 1; n <= values.Length; n++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/ngsi-ld/v1/entities")
+            {
+                Content = new StringContent($"{{\"id\":\"urn:ngsi-ld:{type}:{n}\",\"type\":\"{type}\",\"temperature\":{{\"type\":\"Property\",\"value\":{values[n - 1]}}}}}",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CityTwinAppFactory.ApiKey);
+            using var created = await app.CreateClient().SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        var (ids, _) = await IdsAsync($"type={type}&q={Uri.EscapeDataString(q)}", withContext: false);
+        Assert.Equal(expected.Select(n => $"urn:ngsi-ld:{type}:{n}"), ids);
+    }
 }

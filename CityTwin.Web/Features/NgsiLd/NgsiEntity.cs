@@ -31,10 +31,10 @@ public sealed class NgsiEntity
     public long Version { get; init; }
 
     /// <summary>
-    /// Set when the entity was built with only the attributes a large ordered selection compares (the row's
-    /// <c>Seq</c>): it is rebuilt whole before it is answered, never written out as it is.
+    /// Set when the entity was built with only the attributes a scan of a selection tests and compares: the row it was
+    /// built from, so the answered ones are rebuilt whole from the very row that was tested (not a newer one).
     /// </summary>
-    internal long? PartialOfRow { get; set; }
+    internal Data.Records.AssetRecord? PartialOf { get; set; }
 }
 
 /// <summary>The NGSI-LD attribute types and the members that belong to the attribute itself (not sub-attributes).</summary>

@@ -209,7 +209,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
                 .Skip(offset).Take(limit).Select(i => i.Entity)];
         }
 
-        return (Whole(db, page, publicOnly), total ? count : -1);
+        return (Whole(page, publicOnly), total ? count : -1);
     }
 
     /// <summary>By the requested order, then registry order (the order the matches came in).</summary>
@@ -468,28 +468,17 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         }
     }
 
-    /// <summary>A row's entity with only these attributes (see <see cref="NgsiEntity.PartialOfRow"/>); not cached.</summary>
+    /// <summary>A row's entity with only these attributes (see <see cref="NgsiEntity.PartialOf"/>); not cached.</summary>
     private static NgsiEntity Partial(AssetRecord record, bool publicOnly, IReadOnlySet<string> attributes)
     {
         var entity = ToEntity(AssetMapper.ToDomain(record), publicOnly, attributes);
-        entity.PartialOfRow = record.Seq;
+        entity.PartialOf = record;
         return entity;
     }
 
-    /// <summary>The page with its partial entities rebuilt whole (one read); a row gone or hidden meanwhile drops out.</summary>
-    private List<NgsiEntity> Whole(CityTwinDbContext db, List<NgsiEntity> page, bool publicOnly)
-    {
-        var seqs = page.Where(e => e.PartialOfRow is not null).Select(e => e.PartialOfRow!.Value).ToList();
-        if (seqs.Count == 0)
-        {
-            return page;
-        }
-
-        var rows = ReadRows((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection(), seqs)
-            .Where(r => r.Status != nameof(AssetStatus.Decommissioned) && (!publicOnly || r.Publication == nameof(PublicationClass.Public)))
-            .ToDictionary(r => r.Seq, r => Built(r, publicOnly));
-        return [.. page.Select(e => e.PartialOfRow is { } seq ? rows.GetValueOrDefault(seq) : e).OfType<NgsiEntity>()];
-    }
+    /// <summary>The page with its partial entities rebuilt whole from the rows they were tested on.</summary>
+    private List<NgsiEntity> Whole(List<NgsiEntity> page, bool publicOnly) =>
+        page.Exists(e => e.PartialOf is not null) ? [.. page.Select(e => e.PartialOf is { } row ? Built(row, publicOnly) : e)] : page;
 
     /// <summary>The entity of a row (with its links), from the cache while the row is unchanged.</summary>
     private NgsiEntity Built(AssetRecord record, bool publicOnly, bool keep = true)

@@ -119,13 +119,16 @@ public sealed partial class NgsiQuery
                 "!=" => Values.All(v => Order(actual, v) != 0),
                 ">" => Order(actual, Values[0]) > 0,
                 ">=" => Order(actual, Values[0]) >= 0,
-                "<" => Order(actual, Values[0]) < 0,
-                "<=" => Order(actual, Values[0]) <= 0,
+                // Values that cannot be compared (a text, a boolean or an object against a number) are not less.
+                "<" => Order(actual, Values[0]) is var less and not Incomparable && less < 0,
+                "<=" => Order(actual, Values[0]) is var atMost and not Incomparable && atMost <= 0,
                 _ => false,
             };
         }
 
-        /// <summary>Compares numbers as numbers, everything else by its JSON text (ISO dates order as text); int.MinValue when not comparable.</summary>
+        private const int Incomparable = int.MinValue;
+
+        /// <summary>Compares numbers as numbers, everything else by its JSON text (ISO dates order as text); <see cref="Incomparable"/> when not comparable.</summary>
         private static int Order(JsonNode actual, JsonNode? expected)
         {
             if (actual is JsonValue a && expected is JsonValue e)
@@ -142,11 +145,11 @@ public sealed partial class NgsiQuery
 
                 if (a.GetValueKind() == JsonValueKind.String && e.GetValueKind() != JsonValueKind.String)
                 {
-                    return string.Equals(a.GetValue<string>(), e.ToJsonString(), StringComparison.Ordinal) ? 0 : int.MinValue;
+                    return string.Equals(a.GetValue<string>(), e.ToJsonString(), StringComparison.Ordinal) ? 0 : Incomparable;
                 }
             }
 
-            return int.MinValue;
+            return Incomparable;
         }
     }
 
