@@ -154,6 +154,33 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
     }
 
     [Fact]
+    public async Task TheTypeList_FromTheDatabase_IsTheTypesOfTheDetailedInventory_ForEachAudience()
+    {
+        // /types lists names from the database (no inventory); details=true builds the inventory: they must agree,
+        // with entities of several types (the others only in the attribute document) and hidden ones.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var client = Keyed();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+            Json($"{{\"id\":\"urn:ngsi-ld:Multi{tag}:1\",\"type\":[\"First{tag}\",\"Second{tag}\"]}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
+            Json($"{{\"id\":\"urn:ngsi-ld:Hidden{tag}:1\",\"type\":\"Hidden{tag}\"}}"))).StatusCode);
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var hidden = (await store.FindAsync($"urn:ngsi-ld:Hidden{tag}:1"))!;
+        await store.UpdateAsync(hidden.Id.Value, hidden.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+
+        foreach (var (c, seesHidden) in new[] { (client, true), (app.CreateClient(), false) })
+        {
+            var list = JsonNode.Parse(await c.GetStringAsync("/ngsi-ld/v1/types"))!["typeList"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+            var detailed = JsonNode.Parse(await c.GetStringAsync("/ngsi-ld/v1/types?details=true"))!.AsArray().Select(t => t!["typeName"]!.GetValue<string>()).ToList();
+            Assert.Equal(detailed, list);
+            Assert.Contains("First" + tag, list);
+            Assert.Contains("Second" + tag, list);
+            Assert.Equal(seesHidden, list.Contains("Hidden" + tag));
+            Assert.Contains("https://smartdatamodels.org/dataModel.Streetlighting/Streetlight", list);
+        }
+    }
+
+    [Fact]
     public async Task ResultsCount_CountsWhatEachAudienceMaySee_WithOrWithoutEntitiesOfSeveralTypes()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];

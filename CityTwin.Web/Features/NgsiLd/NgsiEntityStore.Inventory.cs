@@ -96,6 +96,55 @@ public sealed partial class NgsiEntityStore
         return new Inventory(types, attributes);
     }
 
+    /// <summary>
+    /// The type IRIs of the entities the caller may see, from the database (null when not on SQLite): the type column
+    /// of single-typed rows, and the types of the few rows with several (their other types live in the attribute
+    /// document).
+    /// </summary>
+    public async Task<HashSet<string>?> TypeNamesAsync(bool publicOnly, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            return null;
+        }
+
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        var visible = "a.Status <> 'Decommissioned'" + (publicOnly ? " AND a.Publication = 'Public'" : "");
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT DISTINCT a.Type FROM Assets a WHERE {visible} AND NOT ({SqliteSearchIndexes.MultiTypedCondition})";
+            using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                types.Add(AssetTypeCatalog.Get(reader.GetString(0)).Iri);
+            }
+        }
+
+        var multiTyped = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {visible}";
+            using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                multiTyped.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var chunk in multiTyped.Chunk(1000))
+        {
+            foreach (var record in ReadRows(connection, [.. chunk]))
+            {
+                types.UnionWith(Built(record, publicOnly, keep: false).Types);
+            }
+        }
+
+        return types;
+    }
+
     private async Task CountSignaturesAsync(CityTwinDbContext db, bool publicOnly, Dictionary<Signature, int> counted, CancellationToken ct)
     {
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
