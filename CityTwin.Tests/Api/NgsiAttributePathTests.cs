@@ -24,7 +24,9 @@ public sealed class NgsiAttributePathTests(CityTwinAppFactory app)
     [InlineData("sdm:powerRating.unitCode", new[] { "sdm:powerRating", "unitCode" })]
     [InlineData(PowerRating, new[] { PowerRating })]
     [InlineData(PowerRating + ".observedAt", new[] { PowerRating, "observedAt" })]
-    [InlineData(PowerRating + ".https://example.org/sub.x", new[] { PowerRating + ".https://example.org/sub", "x" })]
+    [InlineData(PowerRating + ".https://example.org/sub.x", new[] { PowerRating, "https://example.org/sub", "x" })]
+    [InlineData("ex:temperature.https://example.org/accuracy", new[] { "ex:temperature", "https://example.org/accuracy" })]
+    [InlineData("temperature.observedAt.x", new[] { "temperature", "observedAt", "x" })]
     [InlineData("https://example.org/a#b.c", new[] { "https://example.org/a#b", "c" })]
     [InlineData("name..sub", new[] { "name", "", "sub" })]
     public void PathSegments_KeepAFullIriWhole(string path, string[] expected) =>

@@ -247,27 +247,30 @@ public static class NgsiEntityReader
         || main.ValueKind == JsonValueKind.Array && main.GetArrayLength() == 1 && IsNgsiNull(main[0]);
 
     /// <summary>
-    /// The segments of an attribute path (<c>attr.subAttr</c>, as q and orderBy write them), with a full IRI kept
+    /// The segments of an attribute path (<c>attr.subAttr</c>, as q and orderBy write them), with full IRIs kept
     /// whole: a client without a context names attributes by IRI, and Smart Data Models IRIs hold dots
-    /// (<c>https://smartdatamodels.org/dataModel.Streetlighting/powerRating.observedAt</c>). After a first segment with a
-    /// scheme, the segments that hold '/' or '#' still belong to the IRI (sub-attribute names are terms).
+    /// (<c>https://smartdatamodels.org/dataModel.Streetlighting/powerRating.observedAt</c>). A segment that holds '/' or
+    /// '#' (and starts no new IRI, "://") still belongs to an IRI begun before it (a segment with a scheme);
+    /// sub-attribute names are terms or IRIs of their own.
     /// </summary>
     public static string[] PathSegments(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var parts = path.Split('.');
-        if (parts.Length == 1 || !parts[0].Contains(':', StringComparison.Ordinal))
+        var segments = new List<string>();
+        foreach (var part in path.Split('.'))
         {
-            return parts;
+            if (segments.Count > 0 && segments[^1].Contains(':', StringComparison.Ordinal) && part.IndexOfAny(['/', '#']) >= 0
+                && !part.Contains("://", StringComparison.Ordinal))
+            {
+                segments[^1] += "." + part;
+            }
+            else
+            {
+                segments.Add(part);
+            }
         }
 
-        var n = 1;
-        while (n < parts.Length && parts[n].IndexOfAny(['/', '#']) >= 0)
-        {
-            n++;
-        }
-
-        return [string.Join('.', parts[..n]), .. parts[n..]];
+        return [.. segments];
     }
 
     /// <summary>Expands an attribute or type name; names that are not valid NGSI-LD names are refused.</summary>
