@@ -142,9 +142,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         Assert.Contains(type, await Types(anonymous), StringComparison.Ordinal);
         Assert.Contains("probe" + tag, await Attributes(anonymous), StringComparison.Ordinal);
 
-        var store = app.Services.GetRequiredService<AssetStore>();
-        var asset = (await store.FindAsync(id))!;
-        await store.UpdateAsync(id, asset.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+        await app.CuratorEditsAsync(id, a => a.Publish(PublicationClass.Internal));
         Assert.Contains(type, await Types(client), StringComparison.Ordinal);
         Assert.DoesNotContain(type, await Types(anonymous), StringComparison.Ordinal); // staff-only now
         Assert.DoesNotContain("probe" + tag, await Attributes(anonymous), StringComparison.Ordinal);
@@ -164,9 +162,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
             Json($"{{\"id\":\"urn:ngsi-ld:Multi{tag}:1\",\"type\":[\"First{tag}\",\"Second{tag}\"]}}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/ngsi-ld/v1/entities",
             Json($"{{\"id\":\"urn:ngsi-ld:Hidden{tag}:1\",\"type\":\"Hidden{tag}\"}}"))).StatusCode);
-        var store = app.Services.GetRequiredService<AssetStore>();
-        var hidden = (await store.FindAsync($"urn:ngsi-ld:Hidden{tag}:1"))!;
-        await store.UpdateAsync(hidden.Id.Value, hidden.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+        await app.CuratorEditsAsync($"urn:ngsi-ld:Hidden{tag}:1", a => a.Publish(PublicationClass.Internal));
 
         foreach (var (c, seesHidden) in new[] { (client, true), (app.CreateClient(), false) })
         {
@@ -194,9 +190,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:{t}:3")).StatusCode);
-        var store = app.Services.GetRequiredService<AssetStore>();
-        var second = (await store.FindAsync($"urn:ngsi-ld:{t}:2"))!;
-        await store.UpdateAsync(second.Id.Value, second.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+        await app.CuratorEditsAsync($"urn:ngsi-ld:{t}:2", a => a.Publish(PublicationClass.Internal));
 
         async Task<(int Count, int Listed)> Count(HttpClient c, string query)
         {
@@ -235,9 +229,7 @@ public sealed class NgsiLdRegistryTests(CityTwinAppFactory app)
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/ngsi-ld/v1/entities/urn:ngsi-ld:{t}:2")).StatusCode);
-        var store = app.Services.GetRequiredService<AssetStore>();
-        var hidden = (await store.FindAsync($"urn:ngsi-ld:{t}:5"))!;
-        await store.UpdateAsync(hidden.Id.Value, hidden.Version, a => a.Publish(PublicationClass.Internal), new ChangeContext(new ChangeActor("curator@test", ActorKind.User), "edit", "test"));
+        await app.CuratorEditsAsync($"urn:ngsi-ld:{t}:5", a => a.Publish(PublicationClass.Internal));
 
         async Task<List<string>> Ids(HttpClient c, string query) =>
             [.. JsonNode.Parse(await c.GetStringAsync("/ngsi-ld/v1/entities?" + query))!.AsArray().Select(e => e!["id"]!.GetValue<string>())];

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CityTwin.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CityTwin.Tests.Api;
 
@@ -90,10 +89,7 @@ public sealed class NgsiLdScanTests(UncachedAppFactory app) : IClassFixture<Unca
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        var store = app.Services.GetRequiredService<CityTwin.Web.Data.AssetStore>();
-        var kiosk = (await store.FindAsync($"urn:ngsi-ld:{type}:2"))!;
-        await store.UpdateAsync(kiosk.Id.Value, kiosk.Version, a => a.Rename("Echo"),
-            new CityTwin.Web.Data.ChangeContext(new CityTwin.Domain.History.ChangeActor("curator@test", CityTwin.Domain.History.ActorKind.User), "edit", "test"));
+        await app.CuratorEditsAsync($"urn:ngsi-ld:{type}:2", a => a.Rename("Echo"));
 
         async Task<(List<string> Names, string? Count)> Get(string query)
         {

@@ -47,6 +47,15 @@ public partial class CityTwinAppFactory : WebApplicationFactory<Program>
         return email;
     }
 
+    /// <summary>A curator's edit of an asset through the registry's store (as the edit form saves it), at its current version.</summary>
+    public async Task CuratorEditsAsync(string id, Action<CityTwin.Domain.Assets.Asset> edit)
+    {
+        var store = Services.GetRequiredService<CityTwin.Web.Data.AssetStore>();
+        var asset = await store.FindAsync(id) ?? throw new InvalidOperationException($"No asset {id}.");
+        await store.UpdateAsync(id, asset.Version, edit,
+            new CityTwin.Web.Data.ChangeContext(new CityTwin.Domain.History.ChangeActor("curator@test", CityTwin.Domain.History.ActorKind.User), "edit", "test"));
+    }
+
     /// <summary>An HttpClient that keeps cookies and does not follow redirects.</summary>
     public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 

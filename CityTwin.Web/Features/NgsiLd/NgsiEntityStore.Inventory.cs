@@ -111,11 +111,10 @@ public sealed partial class NgsiEntityStore
 
         var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-        var visible = "a.Status <> 'Decommissioned'" + (publicOnly ? " AND a.Publication = 'Public'" : "");
         var types = new HashSet<string>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT DISTINCT a.Type FROM Assets a WHERE {visible} AND NOT ({SqliteSearchIndexes.MultiTypedCondition})";
+            command.CommandText = $"SELECT DISTINCT a.Type FROM Assets a WHERE {Visible(publicOnly)} AND NOT ({SqliteSearchIndexes.MultiTypedCondition})";
             using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -123,17 +122,7 @@ public sealed partial class NgsiEntityStore
             }
         }
 
-        var multiTyped = new List<long>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {visible}";
-            using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                multiTyped.Add(reader.GetInt64(0));
-            }
-        }
-
+        var multiTyped = await SeqsAsync(connection, $"{SqliteSearchIndexes.MultiTypedCondition} AND {Visible(publicOnly)}", null, ct);
         foreach (var chunk in multiTyped.Chunk(1000))
         {
             foreach (var record in ReadRows(connection, [.. chunk]))
@@ -152,7 +141,7 @@ public sealed partial class NgsiEntityStore
         var stamps = new List<NgsiEntityCache.Stamp>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT Seq, Version, ModifiedAt FROM Assets WHERE Status <> 'Decommissioned'" + (publicOnly ? " AND Publication = 'Public'" : "");
+            command.CommandText = $"SELECT a.Seq, a.Version, a.ModifiedAt FROM Assets a WHERE {Visible(publicOnly)}";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

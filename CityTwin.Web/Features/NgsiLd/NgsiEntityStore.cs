@@ -246,11 +246,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     private async Task<(string Where, Action<Microsoft.Data.Sqlite.SqliteCommand> Bind, int MultiTypedMatches)> ExactSelectionAsync(
         Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlySet<string>? types, IReadOnlySet<string>? ids, bool publicOnly, CancellationToken ct)
     {
-        var conditions = new List<string> { "a.Status <> 'Decommissioned'" };
-        if (publicOnly)
-        {
-            conditions.Add("a.Publication = 'Public'");
-        }
+        var conditions = new List<string> { Visible(publicOnly) };
 
         if (ids is not null)
         {
@@ -260,17 +256,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         var multiTypedMatches = 0;
         if (types is not null)
         {
-            var multiTyped = new List<long>();
-            using (var several = connection.CreateCommand())
-            {
-                several.CommandText = $"SELECT a.Seq FROM Assets a WHERE {SqliteSearchIndexes.MultiTypedCondition} AND {string.Join(" AND ", conditions)}";
-                Bind(several);
-                using var reader = await several.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    multiTyped.Add(reader.GetInt64(0));
-                }
-            }
+            var multiTyped = await SeqsAsync(connection, $"{SqliteSearchIndexes.MultiTypedCondition} AND {string.Join(" AND ", conditions)}", Bind, ct);
 
             conditions.Add("a.Type IN (SELECT value FROM json_each($types))");
             if (multiTyped.Count > 0)
@@ -295,6 +281,26 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
                 c.Parameters.AddWithValue("$types", TypeColumnValues(types));
             }
         }
+    }
+
+    /// <summary>The condition on <c>Assets a</c> for the rows the caller may see.</summary>
+    private static string Visible(bool publicOnly) => "a.Status <> 'Decommissioned'" + (publicOnly ? " AND a.Publication = 'Public'" : "");
+
+    /// <summary>The <c>Seq</c> of the rows of <c>Assets a</c> meeting a condition, in registry order.</summary>
+    private static async Task<List<long>> SeqsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string where,
+        Action<Microsoft.Data.Sqlite.SqliteCommand>? bind, CancellationToken ct)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT a.Seq FROM Assets a WHERE {where} ORDER BY a.Seq";
+        bind?.Invoke(command);
+        var seqs = new List<long>();
+        using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            seqs.Add(reader.GetInt64(0));
+        }
+
+        return seqs;
     }
 
     /// <summary>
@@ -356,11 +362,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         }
 
         var parameters = new List<object>();
-        var conditions = new List<string> { "a.Status <> 'Decommissioned'" };
-        if (publicOnly)
-        {
-            conditions.Add("a.Publication = 'Public'");
-        }
+        var conditions = new List<string> { Visible(publicOnly) };
 
         if (ids is not null)
         {
@@ -946,7 +948,7 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
         var at = NgsiEntityWriter.Instant(asset.ModifiedAt);
         if (!asset.Type.IsGeneric)
         {
-            AddLifecycle(entity, asset, publicOnly, at, only);
+            AddLifecycle(entity, asset, publicOnly, at, Wanted);
         }
 
         foreach (var (iri, value) in asset.Attributes)
@@ -1061,11 +1063,11 @@ public sealed partial class NgsiEntityStore(AssetStore store, IDbContextFactory<
     }
 
     /// <summary>The lifecycle columns of a catalogue asset as Properties named by CityTwin's terms (as the export writes them).</summary>
-    private static void AddLifecycle(NgsiEntity entity, Asset asset, bool publicOnly, string at, IReadOnlySet<string>? only)
+    private static void AddLifecycle(NgsiEntity entity, Asset asset, bool publicOnly, string at, Func<string, bool> wanted)
     {
         void Add(string term, JsonNode? value)
         {
-            if (value is not null && (only is null || only.Contains(CityTwinContext.Lifecycle[term]) || IsNameAttribute(CityTwinContext.Lifecycle[term]))
+            if (value is not null && wanted(CityTwinContext.Lifecycle[term])
                 && (!publicOnly || asset.PublicationOf(CityTwinContext.Lifecycle[term]) == PublicationClass.Public))
             {
                 entity.Attributes[CityTwinContext.Lifecycle[term]] = [new JsonObject { ["type"] = NgsiTerms.Property, ["value"] = value, ["createdAt"] = at, ["modifiedAt"] = at }];

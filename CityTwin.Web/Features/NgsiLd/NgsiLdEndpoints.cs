@@ -495,7 +495,6 @@ public static class NgsiLdEndpoints
     private static HashSet<string> Names(IEnumerable<string> names, JsonLdContext context) =>
         names.Select(n => NgsiProjection.CoreMembers.Contains(n) ? n : NgsiEntityReader.ExpandName(context, n, n)).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>False when a projection leaves nothing of the entity (the entity then counts as not found, 6.3.3).</summary>
     /// <summary>
     /// The attributes the filter, the projection's selection (<see cref="Selects"/>) and the order look at: an entity
     /// with only these is tested and ranked as the whole one. Null when the selection looks at every attribute (a pick
@@ -508,17 +507,14 @@ public static class NgsiLdEndpoints
             return null;
         }
 
-        var attributes = new HashSet<string>(how.Attrs ?? new HashSet<string>(), StringComparer.Ordinal);
-        attributes.UnionWith(orderBy?.Attributes ?? new HashSet<string>());
-        attributes.UnionWith(filter.Q?.Attributes ?? new HashSet<string>());
-        if (filter.Geo is { } geo)
-        {
-            attributes.Add(geo.Property);
-        }
-
-        return attributes;
+        return
+        [
+            .. how.Attrs ?? Enumerable.Empty<string>(), .. orderBy?.Attributes ?? Enumerable.Empty<string>(),
+            .. filter.Q?.Attributes ?? Enumerable.Empty<string>(), .. filter.Geo is { } geo ? [geo.Property] : Enumerable.Empty<string>(),
+        ];
     }
 
+    /// <summary>False when a projection leaves nothing of the entity (the entity then counts as not found, 6.3.3).</summary>
     private static bool Selects(NgsiEntity entity, NgsiRepresentation how)
     {
         if (how.Attrs is not null)
