@@ -252,8 +252,17 @@ public sealed class RegistryJourneyTests(RunningApp app)
         var details = page.GetByRole(AriaRole.Tabpanel);
         await Assertions.Expect(details).ToContainTextAsync("Serial number"); // Internal by default for sensors
         await Assertions.Expect(details).ToContainTextAsync("Department");
+        // The sensor's position is drawn on its map (a circle marker), before and after the switch.
+        var marker = page.Locator(".detail-map path.leaflet-interactive");
+        await Assertions.Expect(marker).ToHaveCountAsync(1);
         await page.Locator("#citizen-view").ClickAsync();
         await Assertions.Expect(details).Not.ToContainTextAsync("Serial number");
+        await Assertions.Expect(marker).ToHaveCountAsync(1);
+        var dot = await marker.BoundingBoxAsync();
+        var frame = await page.Locator(".detail-map").BoundingBoxAsync();
+        Assert.True(dot is not null && frame is not null && dot.X >= frame.X && dot.X + dot.Width <= frame.X + frame.Width
+            && dot.Y >= frame.Y && dot.Y + dot.Height <= frame.Y + frame.Height,
+            $"marker at {dot?.X},{dot?.Y} ({dot?.Width}x{dot?.Height}) inside the map at {frame?.X},{frame?.Y} ({frame?.Width}x{frame?.Height})");
         await Assertions.Expect(details).Not.ToContainTextAsync("Department");
         await Assertions.Expect(details).ToContainTextAsync("Battery level"); // public attribute stays
         await RunningApp.ScreenshotAsync(page, "registry-citizen-preview", fullPage: false);

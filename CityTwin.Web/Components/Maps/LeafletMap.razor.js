@@ -34,7 +34,10 @@ export function show(state, geojson) {
   const bounds = state.layer.getBounds();
   if (bounds.isValid()) {
     const single = bounds.getNorthEast().equals(bounds.getSouthWest());
-    if (single) state.map.setView(bounds.getCenter(), 17); else state.map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
+    // No zoom animation: from the first view a jump of up to 4 levels to a nearby shape animates, and a shape added
+    // just before the animation was left at its old-zoom position, far outside the frame (seen with a wide map).
+    if (single) state.map.setView(bounds.getCenter(), 17, { animate: false });
+    else state.map.fitBounds(bounds, { padding: [20, 20], maxZoom: 18, animate: false });
   }
 }
 
